@@ -1,0 +1,144 @@
+// Command definitions: the trusted ones from the host user's `hostCommands.commands` setting, and the
+// proposals a workspace makes in `.vscode/host-commands.json`. One schema, with the fields only the
+// host user may use (shell, confirm) refused in proposals.
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { z } from 'zod';
+import { commandIdSchema, describeIssues, parameterNameSchema, statusBarSpecSchema, type CommandOrigin, type ParameterSpec } from './protocol';
+
+export const PROPOSALS_FILE = '.vscode/host-commands.json';
+
+const parameterSchema = z.strictObject({
+  description: z.string().max(500).optional(),
+  /** A regular expression the whole value must match. */
+  pattern: z.string().max(500).optional(),
+  enum: z.array(z.string().max(4096)).min(1).max(200).optional(),
+  maxLength: z.number().int().positive().max(4096).optional(),
+  required: z.boolean().optional(),
+  default: z.string().max(4096).optional(),
+});
+export type ParameterDefinition = z.infer<typeof parameterSchema>;
+
+const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name is letters, digits and "_"');
+
+const baseDefinitionShape = {
+  title: z.string().min(1).max(100).optional(),
+  description: z.string().max(500).optional(),
+  /** A program name looked up on the host's PATH, or an absolute host path. */
+  program: z.string().min(1).max(1024),
+  args: z.array(z.string().max(8192)).max(256).default([]),
+  /** Working directory on the host; variables allowed. Default: the workspace folder on the host, else the home folder. */
+  cwd: z.string().max(1024).optional(),
+  env: z.record(envNameSchema, z.string().max(8192)).default({}),
+  parameters: z.record(parameterNameSchema, parameterSchema).default({}),
+  timeoutSeconds: z.number().positive().max(7 * 24 * 3600).optional(),
+  statusBar: statusBarSpecSchema.optional(),
+};
+
+export const trustedDefinitionSchema = z.strictObject({
+  ...baseDefinitionShape,
+  /** Run through the host's shell. Only the host user can ask for this. */
+  shell: z.boolean().default(false),
+  /** `always` (default) asks before each run; `never` runs without asking. */
+  confirm: z.enum(['always', 'never']).default('always'),
+});
+
+export const proposedDefinitionSchema = z.strictObject(baseDefinitionShape);
+
+export type TrustedDefinition = z.infer<typeof trustedDefinitionSchema>;
+export type ProposedDefinition = z.infer<typeof proposedDefinitionSchema>;
+
+/** A definition after loading, whatever its origin. */
+export interface CommandDefinition extends ProposedDefinition {
+  id: string;
+  origin: CommandOrigin;
+  shell: boolean;
+  confirm: 'always' | 'never';
+}
+
+export const proposalsFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  commands: z.record(z.string(), z.unknown()),
+});
+
+export interface LoadResult {
+  definitions: CommandDefinition[];
+  warnings: string[];
+}
+
+/** Reads the trusted setting value. Invalid entries are skipped with a warning, never half-used. */
+export function loadTrustedDefinitions(value: unknown): LoadResult {
+  const warnings: string[] = [];
+  const definitions: CommandDefinition[] = [];
+  if (value === undefined || value === null) return { definitions, warnings };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { definitions, warnings: ['hostCommands.commands must be an object of command id → definition'] };
+  }
+  for (const [id, raw] of Object.entries(value)) {
+    if (!commandIdSchema.safeParse(id).success) {
+      warnings.push(`hostCommands.commands: "${id}" is not a valid command id; skipped`);
+      continue;
+    }
+    const parsed = trustedDefinitionSchema.safeParse(raw);
+    if (!parsed.success) {
+      warnings.push(`hostCommands.commands.${id}: ${describeIssues(parsed.error)}; skipped`);
+      continue;
+    }
+    definitions.push({ ...parsed.data, id, origin: 'user' });
+  }
+  return { definitions, warnings };
+}
+
+/** Reads a workspace proposals file (its text). Fields reserved to trusted commands make the entry invalid. */
+export function loadProposedDefinitions(text: string, fileLabel = PROPOSALS_FILE): LoadResult {
+  const warnings: string[] = [];
+  const definitions: CommandDefinition[] = [];
+  // Files under .vscode allow comments and trailing commas; read them as the editor does.
+  const errors: ParseError[] = [];
+  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    return { definitions, warnings: [`${fileLabel}: not valid JSON (${printParseErrorCode(first.error)} at offset ${first.offset})`] };
+  }
+  const file = proposalsFileSchema.safeParse(json);
+  if (!file.success) return { definitions, warnings: [`${fileLabel}: ${describeIssues(file.error)}`] };
+  for (const [id, raw] of Object.entries(file.data.commands)) {
+    if (!commandIdSchema.safeParse(id).success) {
+      warnings.push(`${fileLabel}: "${id}" is not a valid command id; skipped`);
+      continue;
+    }
+    const parsed = proposedDefinitionSchema.safeParse(raw);
+    if (!parsed.success) {
+      warnings.push(`${fileLabel}: ${id}: ${describeIssues(parsed.error)}; skipped`);
+      continue;
+    }
+    definitions.push({ ...parsed.data, id, origin: 'workspace', shell: false, confirm: 'always' });
+  }
+  return { definitions, warnings };
+}
+
+/** Trusted definitions win over proposals with the same id: a workspace cannot impersonate the user's command. */
+export function mergeDefinitions(trusted: LoadResult, proposed: LoadResult): LoadResult {
+  const byId = new Map<string, CommandDefinition>();
+  const warnings = [...trusted.warnings, ...proposed.warnings];
+  for (const definition of trusted.definitions) byId.set(definition.id, definition);
+  for (const definition of proposed.definitions) {
+    if (byId.has(definition.id)) {
+      warnings.push(`${PROPOSALS_FILE}: "${definition.id}" has the id of one of your own host commands; the workspace proposal is ignored`);
+      continue;
+    }
+    byId.set(definition.id, definition);
+  }
+  return { definitions: [...byId.values()], warnings };
+}
+
+export function parameterSpecs(definition: CommandDefinition): ParameterSpec[] {
+  return Object.entries(definition.parameters).map(([name, parameter]) => ({
+    name,
+    description: parameter.description,
+    pattern: parameter.pattern,
+    enum: parameter.enum,
+    maxLength: parameter.maxLength,
+    required: parameter.required ?? parameter.default === undefined,
+    default: parameter.default,
+  }));
+}
