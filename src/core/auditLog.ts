@@ -1,0 +1,83 @@
+// The audit trail on the host: one JSON line per request, in the bridge's global storage, rotated by
+// size. Written synchronously so a record survives the window closing right after.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CommandOrigin, RequestSource } from './protocol';
+
+export type AuditDecision =
+  | 'trusted' // the user's own command, confirmed or confirm: never
+  | 'approved-once'
+  | 'approved-always' // ran under an earlier "always" approval, or was just given one
+  | 'denied'
+  | 'refused-invalid'
+  | 'refused-unknown'
+  | 'refused-policy'
+  | 'refused-busy'
+  | 'failed-to-start';
+
+export interface AuditRecord {
+  time: string;
+  source: RequestSource | 'unknown';
+  workspace: string;
+  command: string | null;
+  origin?: CommandOrigin;
+  decision: AuditDecision;
+  program?: string;
+  args?: string[];
+  cwd?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+  reason?: string;
+  durationMs?: number;
+  outputBytes?: number;
+  message?: string;
+}
+
+export class AuditLog {
+  private size: number | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly maxBytes = 1024 * 1024,
+    private readonly keep = 3,
+  ) {}
+
+  append(record: AuditRecord): void {
+    const line = `${JSON.stringify(record)}\n`;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    this.size ??= fs.existsSync(this.file) ? fs.statSync(this.file).size : 0;
+    if (this.size > 0 && this.size + Buffer.byteLength(line) > this.maxBytes) this.rotate();
+    fs.appendFileSync(this.file, line, { mode: 0o600 });
+    this.size += Buffer.byteLength(line);
+  }
+
+  /** audit.jsonl → audit.1.jsonl → … → audit.<keep>.jsonl, the oldest dropped. */
+  private rotate(): void {
+    const rotated = (n: number) => this.file.replace(/\.jsonl$/, '') + `.${n}.jsonl`;
+    fs.rmSync(rotated(this.keep), { force: true });
+    for (let n = this.keep - 1; n >= 1; n--) {
+      if (fs.existsSync(rotated(n))) fs.renameSync(rotated(n), rotated(n + 1));
+    }
+    fs.renameSync(this.file, rotated(1));
+    this.size = 0;
+  }
+
+  /** The newest records first, across rotated files. */
+  read(limit = 500): AuditRecord[] {
+    const files = [this.file, ...Array.from({ length: this.keep }, (_, i) => this.file.replace(/\.jsonl$/, '') + `.${i + 1}.jsonl`)];
+    const records: AuditRecord[] = [];
+    for (const file of files) {
+      if (!fs.existsSync(file)) continue;
+      const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).reverse();
+      for (const line of lines) {
+        try {
+          records.push(JSON.parse(line) as AuditRecord);
+        } catch {
+          // A torn last line after a crash: skip it rather than hide the rest.
+        }
+        if (records.length >= limit) return records;
+      }
+    }
+    return records;
+  }
+}

@@ -1,0 +1,66 @@
+// The words of the host prompt. Every value that came from the workspace side is escaped for display,
+// and the prompt says what the user is really agreeing to.
+import { displayArgument, escapeForDisplay, hasDisguisingCharacters } from './displayEscape';
+import type { RequestSource } from './protocol';
+import type { ResolvedCommand } from './resolve';
+
+export type PromptKind = 'confirm' | 'approve';
+
+export interface PromptContent {
+  message: string;
+  detail: string;
+  /** Button labels; the dialog adds Cancel itself. */
+  buttons: string[];
+}
+
+export const RUN_BUTTON = 'Run';
+export const RUN_ONCE_BUTTON = 'Run Once';
+export const ALWAYS_BUTTON = 'Always Allow in This Workspace';
+
+const SOURCE_LABEL: Record<RequestSource, string> = {
+  palette: 'the command palette',
+  statusBar: 'a status bar button',
+  task: 'a task',
+  api: 'an extension or keybinding',
+  cli: 'the host-command CLI in the container',
+  tool: 'an AI agent tool',
+  keybinding: 'a keybinding',
+};
+
+export function promptContent(kind: PromptKind, command: ResolvedCommand, source: RequestSource, workspaceLabel: string): PromptContent {
+  const lines: string[] = [];
+  const values = [command.programPath, ...command.args, command.cwd, ...Object.entries(command.envAdditions).flat()];
+  if (values.some(hasDisguisingCharacters)) {
+    lines.push('⚠ Some values contain invisible, control or direction-changing characters; they are shown escaped.', '');
+  }
+  lines.push(`Program: ${escapeForDisplay(command.programPath)}`);
+  if (command.shell) lines.push('Runs through the host shell: the command line is interpreted by the shell.');
+  if (command.args.length === 0) lines.push('Arguments: (none)');
+  else {
+    lines.push('Arguments:');
+    command.args.forEach((arg, index) => lines.push(`  [${index + 1}] ${displayArgument(arg)}`));
+  }
+  lines.push(`Working directory: ${escapeForDisplay(command.cwd)}`);
+  const env = Object.entries(command.envAdditions);
+  if (env.length > 0) {
+    lines.push('Environment additions:');
+    for (const [name, value] of env) lines.push(`  ${escapeForDisplay(name)}=${displayArgument(value)}`);
+  }
+  if (command.timeoutMs !== undefined) lines.push(`Time limit: ${Math.round(command.timeoutMs / 1000)} s`);
+  if (command.workspaceFiles.length > 0) {
+    lines.push('', 'These files are inside the workspace, which the container can change at any time:');
+    for (const file of command.workspaceFiles) lines.push(`  ${escapeForDisplay(file)}`);
+    if (kind === 'approve') lines.push('An approval holds only while their content stays exactly as it is now.');
+  }
+  lines.push('', `Requested by ${SOURCE_LABEL[source]}.`);
+
+  const title = escapeForDisplay(command.title);
+  if (kind === 'approve') {
+    return {
+      message: `The workspace "${escapeForDisplay(workspaceLabel)}" proposes a host command: ${title}. Run it on this machine?`,
+      detail: lines.join('\n'),
+      buttons: [RUN_ONCE_BUTTON, ALWAYS_BUTTON],
+    };
+  }
+  return { message: `Run "${title}" on the host?`, detail: lines.join('\n'), buttons: [RUN_BUTTON] };
+}

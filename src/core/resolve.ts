@@ -1,0 +1,165 @@
+// Turns a definition plus validated parameter values into exactly what will run on the host:
+// the absolute program, every argv element, the working directory and the environment additions.
+// What the prompt shows is this object, and what runs is this object.
+import path from 'node:path';
+import type { CommandDefinition } from './definitions';
+import { refusedEnvironmentName } from './environmentPolicy';
+import type { ParamValues } from './parameters';
+
+/** The workspace folder as both sides see it. */
+export interface FolderPaths {
+  hostPath: string;
+  containerPath: string;
+  hostFlavor: 'posix' | 'win32';
+}
+
+export interface HostFacts {
+  platform: NodeJS.Platform;
+  userHome: string;
+  /** The workspace folder mapped to the host, or why there is none (SSH remote, volume clone, no folder open). */
+  folder: { ok: true; paths: FolderPaths } | { ok: false; reason: string };
+  /** Looks a bare program name up on the host's PATH; undefined when not found. */
+  findProgram(name: string): string | undefined;
+}
+
+export interface ResolvedCommand {
+  id: string;
+  origin: CommandDefinition['origin'];
+  title: string;
+  /** The program as the definition wrote it. */
+  program: string;
+  /** The absolute host path that will be executed (for a shell command: the command line's program as written). */
+  programPath: string;
+  args: string[];
+  cwd: string;
+  envAdditions: Record<string, string>;
+  shell: boolean;
+  timeoutMs: number | undefined;
+  /** Host paths of files inside the workspace that decide what runs (the program, scripts given as arguments). */
+  workspaceFiles: string[];
+}
+
+export type ResolveResult = { ok: true; command: ResolvedCommand } | { ok: false; message: string };
+
+class ResolveError extends Error {}
+
+const VARIABLE = /\$\{([^}]*)\}/g;
+
+/** Expands ${…} variables in one string. Unknown variables are an error, not left as literal text. */
+function expand(template: string, definition: CommandDefinition, params: ParamValues, host: HostFacts, where: string): string {
+  return template.replace(VARIABLE, (_match, name: string) => {
+    if (name.startsWith('param:')) {
+      const param = name.slice('param:'.length);
+      if (!Object.hasOwn(definition.parameters, param)) throw new ResolveError(`${where}: \${${name}} names no declared parameter`);
+      if (definition.shell) throw new ResolveError(`${where}: parameters cannot be used in a shell command line`);
+      return Object.hasOwn(params, param) ? params[param]! : '';
+    }
+    switch (name) {
+      case 'workspaceFolder':
+        return requireFolder(host, where).hostPath;
+      case 'containerWorkspaceFolder':
+        return requireFolder(host, where).containerPath;
+      case 'workspaceFolderBasename':
+        return path.posix.basename(requireFolder(host, where).containerPath);
+      case 'userHome':
+        return host.userHome;
+      case 'pathSeparator':
+        return host.platform === 'win32' ? '\\' : '/';
+      default:
+        throw new ResolveError(`${where}: unknown variable \${${name}}`);
+    }
+  });
+}
+
+function requireFolder(host: HostFacts, where: string): FolderPaths {
+  if (!host.folder.ok) throw new ResolveError(`${where} needs the workspace folder on the host, but ${host.folder.reason}`);
+  return host.folder.paths;
+}
+
+function hostPathApi(host: HostFacts): typeof path.posix {
+  return host.platform === 'win32' ? path.win32 : path.posix;
+}
+
+function isInside(child: string, parent: string, api: typeof path.posix): boolean {
+  const relative = api.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !api.isAbsolute(relative));
+}
+
+/** An argv element whose parameter was not given disappears, so optional flags can be left out. */
+function isOnlyAbsentParam(template: string, params: ParamValues): boolean {
+  const match = /^\$\{param:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(template);
+  return match !== null && !Object.hasOwn(params, match[1]!);
+}
+
+export function resolveCommand(definition: CommandDefinition, params: ParamValues, host: HostFacts): ResolveResult {
+  try {
+    const api = hostPathApi(host);
+    const defaultCwd = host.folder.ok ? host.folder.paths.hostPath : host.userHome;
+    const cwd = api.normalize(definition.cwd !== undefined ? expand(definition.cwd, definition, params, host, 'cwd') : defaultCwd);
+    if (!api.isAbsolute(cwd)) throw new ResolveError(`cwd must be an absolute host path, got ${JSON.stringify(cwd)}`);
+    if (definition.origin === 'workspace' && host.folder.ok && !isInside(cwd, host.folder.paths.hostPath, api)) {
+      throw new ResolveError(`cwd ${JSON.stringify(cwd)} is outside the workspace folder; a workspace proposal may only run inside it`);
+    }
+
+    const args = definition.args
+      .filter((template) => !isOnlyAbsentParam(template, params))
+      .map((template, index) => expand(template, definition, params, host, `args[${index}]`));
+
+    const envAdditions: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [name, template] of Object.entries(definition.env)) {
+      if (definition.origin === 'workspace') {
+        const refusal = refusedEnvironmentName(name);
+        if (refusal) throw new ResolveError(`env: a workspace proposal may not set ${refusal}`);
+      }
+      envAdditions[name] = expand(template, definition, params, host, `env.${name}`);
+    }
+
+    const program = expand(definition.program, definition, params, host, 'program');
+    const programPath = definition.shell ? program : locateProgram(program, cwd, host, api);
+
+    const workspaceFiles: string[] = [];
+    if (host.folder.ok) {
+      for (const candidate of [programPath, ...args]) {
+        if (api.isAbsolute(candidate) && isInside(candidate, host.folder.paths.hostPath, api) && candidate !== host.folder.paths.hostPath) {
+          workspaceFiles.push(api.normalize(candidate));
+        }
+      }
+    }
+
+    const timeoutMs = definition.timeoutSeconds !== undefined ? Math.round(definition.timeoutSeconds * 1000) : undefined;
+    return {
+      ok: true,
+      command: {
+        id: definition.id,
+        origin: definition.origin,
+        title: definition.title ?? definition.id,
+        program: definition.program,
+        programPath,
+        args,
+        cwd,
+        envAdditions,
+        shell: definition.shell,
+        timeoutMs,
+        workspaceFiles: [...new Set(workspaceFiles)],
+      },
+    };
+  } catch (error) {
+    if (error instanceof ResolveError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The absolute program to execute. A bare name is looked up on the host's PATH now, so the prompt shows
+ * the file that will really run; a relative path is made absolute against cwd for the same reason.
+ */
+function locateProgram(program: string, cwd: string, host: HostFacts, api: typeof path.posix): string {
+  if (program.includes('\0')) throw new ResolveError('program contains a NUL character');
+  const hasSeparator = program.includes('/') || (host.platform === 'win32' && program.includes('\\'));
+  if (!hasSeparator) {
+    const found = host.findProgram(program);
+    if (!found) throw new ResolveError(`program "${program}" was not found on the host's PATH`);
+    return found;
+  }
+  return api.isAbsolute(program) ? api.normalize(program) : api.resolve(cwd, program);
+}
