@@ -1,0 +1,77 @@
+// Every command the bridge registers, in one table. The internal `hostCommands.bridge.*` ones are the
+// protocol endpoints; the rest are host-side UI. None of them can approve, add or widen anything on
+// behalf of a caller: approvals only come from the user answering a prompt.
+import * as vscode from 'vscode';
+import type { BridgeService } from '../core/bridgeService';
+import { BridgeCommands } from '../core/protocol';
+import type { GlobalStateApprovalStore } from './approvalStore';
+import { AUDIT_URI, type AuditView } from './auditView';
+import type { OutputView } from './outputView';
+
+export interface BridgeContext {
+  service: BridgeService;
+  output: OutputView;
+  approvals: GlobalStateApprovalStore;
+  auditView: AuditView;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+export function bridgeCommands(ctx: BridgeContext): Record<string, Handler> {
+  return {
+    [BridgeCommands.hello]: (message) => ctx.service.hello(message),
+    [BridgeCommands.list]: (message) => ctx.service.list(message),
+    [BridgeCommands.start]: (message) => ctx.service.start(message),
+    [BridgeCommands.poll]: (message) => ctx.service.poll(message),
+    [BridgeCommands.cancel]: (message) => ctx.service.cancel(message),
+    'hostCommands.showOutput': () => ctx.output.channel.show(true),
+    'hostCommands.showAuditLog': () => showAuditLog(ctx),
+    'hostCommands.manageApprovals': () => manageApprovals(ctx),
+    'hostCommands.cancelRunningCommand': () => cancelRunningCommand(ctx),
+    'hostCommands.addHostCommand': () =>
+      vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'hostCommands.commands', edit: true } }),
+  };
+}
+
+async function showAuditLog(ctx: BridgeContext): Promise<void> {
+  ctx.auditView.refresh();
+  const document = await vscode.workspace.openTextDocument(AUDIT_URI);
+  await vscode.window.showTextDocument(document, { preview: false });
+}
+
+async function manageApprovals(ctx: BridgeContext): Promise<void> {
+  const approvals = ctx.approvals.list();
+  if (approvals.length === 0) {
+    void vscode.window.showInformationMessage('Host Commands: no workspace command has an "always allow" approval.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    approvals.map((approval) => ({
+      label: approval.commandId,
+      description: approval.workspace,
+      detail: `${[approval.program, ...approval.args].join(' ')} — approved ${approval.approvedAt}`,
+      key: approval.key,
+    })),
+    { canPickMany: true, title: 'Host Commands: Revoke Approvals', placeHolder: 'Select the approvals to revoke' },
+  );
+  if (!picked || picked.length === 0) return;
+  await ctx.approvals.revoke(picked.map((item) => item.key));
+  void vscode.window.showInformationMessage(`Host Commands: revoked ${picked.length} approval${picked.length === 1 ? '' : 's'}. Those commands will ask again.`);
+}
+
+async function cancelRunningCommand(ctx: BridgeContext): Promise<void> {
+  const runs = ctx.service.activeRuns();
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage('Host Commands: nothing is running.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    runs.map((run) => ({ label: `${run.command.title} #${run.sequence}`, description: run.source, runId: run.runId })),
+    { title: 'Host Commands: Cancel Running Command', canPickMany: true },
+  );
+  for (const item of picked ?? []) ctx.service.cancelRun(item.runId);
+}
+
+export function registerAll(table: Record<string, Handler>): vscode.Disposable[] {
+  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

@@ -1,0 +1,472 @@
+// The bridge's request handling: every message from the workspace side arrives here as untrusted JSON.
+// It is validated, matched against a definition, resolved, approved (or not) by the user on the host,
+// run, relayed and audited. The VS Code glue only supplies the ports below, so this whole path is
+// exercised by the attack suite without VS Code.
+import { randomBytes } from 'node:crypto';
+import { approvalKey, type ApprovalRecord } from './approvals';
+import type { AuditDecision, AuditRecord } from './auditLog';
+import { parameterSpecs, type CommandDefinition, type LoadResult } from './definitions';
+import { buildChildEnvironment } from './environmentPolicy';
+import { OutputRelay } from './outputRelay';
+import { validateParams } from './parameters';
+import { startProcess as defaultStartProcess, type RunHandle, type RunResult, type RunSpec } from './processRunner';
+import { promptContent, ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON, type PromptContent } from './promptText';
+import {
+  BridgeCommands,
+  cancelRequestSchema,
+  errorResponse,
+  helloRequestSchema,
+  listRequestSchema,
+  parseMessage,
+  pollRequestSchema,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  toWire,
+  startRequestSchema,
+  type CommandSummary,
+  type ErrorCode,
+  type RequestSource,
+  type RunOutcome,
+} from './protocol';
+import { resolveCommand, type HostFacts, type ResolvedCommand } from './resolve';
+
+export { BridgeCommands };
+
+export type PromptAnswer = 'run-once' | 'always' | 'cancel';
+
+export interface ApprovalStore {
+  has(key: string): boolean;
+  add(record: ApprovalRecord): Promise<void>;
+}
+
+/** What the bridge shows while a run goes on: the output channel in VS Code. */
+export interface RunObserver {
+  started(run: RunInfo): void;
+  output(run: RunInfo, stream: 'stdout' | 'stderr', data: Buffer): void;
+  ended(run: RunInfo, outcome: RunOutcome): void;
+}
+
+export interface RunInfo {
+  runId: string;
+  sequence: number;
+  source: RequestSource;
+  command: ResolvedCommand;
+}
+
+export interface BridgePorts {
+  /** The user's trusted definitions (the application-scoped setting). */
+  trustedDefinitions(): LoadResult;
+  /** Workspace proposals, read fresh for each request; never called in Restricted Mode. */
+  proposedDefinitions(): Promise<LoadResult>;
+  isWorkspaceTrusted(): boolean;
+  hostFacts(): Promise<HostFacts>;
+  /** Stable identity of the open workspace (its folder URI), part of every approval key. */
+  workspaceIdentity(): string;
+  workspaceLabel(): string;
+  /** Shows the modal on the host; resolves to the button picked, or undefined for Cancel/dismiss. */
+  showPrompt(content: PromptContent): Promise<string | undefined>;
+  approvals: ApprovalStore;
+  /** sha256 of a host file's content, or 'missing'. */
+  hashFile(hostPath: string): Promise<string>;
+  audit(record: AuditRecord): void;
+  observer: RunObserver;
+  hostEnvironment(): NodeJS.ProcessEnv;
+  startProcess?: (spec: RunSpec) => RunHandle;
+  bridgeVersion: string;
+  runsOn: 'host' | 'remote';
+}
+
+export interface BridgeLimits {
+  maxConcurrentRuns: number;
+  /** Prompts waiting behind the one on screen; more than this are refused, never stacked. */
+  maxQueuedPrompts: number;
+  /** A streaming caller that has not polled for this long is gone: its run is killed. */
+  callerLeaseMs: number;
+  relayHighWaterMark: number;
+  pollMaxBytes: number;
+}
+
+export const DEFAULT_LIMITS: BridgeLimits = {
+  maxConcurrentRuns: 4,
+  maxQueuedPrompts: 3,
+  callerLeaseMs: 10_000,
+  relayHighWaterMark: 1024 * 1024,
+  pollMaxBytes: 1024 * 1024,
+};
+
+interface Run {
+  info: RunInfo;
+  relay: OutputRelay;
+  stream: boolean;
+  handle?: RunHandle;
+  startedAt: number;
+  lastSeen: number;
+  outcome?: RunOutcome;
+  outputBytes: number;
+  decision: AuditDecision;
+  cancelRequested?: 'cancelled' | 'caller-gone' | 'shutdown';
+  finished: Promise<void>;
+}
+
+type Reply = Record<string, unknown>;
+
+export class BridgeService {
+  private readonly runs = new Map<string, Run>();
+  private readonly waitingToStart: Array<() => void> = [];
+  private runningCount = 0;
+  private sequence = 0;
+  private promptChain: Promise<unknown> = Promise.resolve();
+  private promptsPending = 0;
+  private readonly reaper: NodeJS.Timeout;
+  private disposed = false;
+
+  constructor(
+    private readonly ports: BridgePorts,
+    private readonly limits: BridgeLimits = DEFAULT_LIMITS,
+  ) {
+    this.reaper = setInterval(() => this.reapAbandonedRuns(), Math.min(1000, limits.callerLeaseMs / 2));
+    this.reaper.unref?.();
+  }
+
+  // ---- handlers: each takes the raw argument of the VS Code command and returns a plain reply ----
+
+  async hello(raw: unknown): Promise<Reply> {
+    return this.handle(raw, async () => {
+      parseMessage(helloRequestSchema, raw);
+      return { v: PROTOCOL_VERSION, ok: true, bridgeVersion: this.ports.bridgeVersion, runsOn: this.ports.runsOn };
+    });
+  }
+
+  async list(raw: unknown): Promise<Reply> {
+    return this.handle(raw, async () => {
+      parseMessage(listRequestSchema, raw);
+      const { definitions, warnings } = await this.definitions();
+      const commands: CommandSummary[] = definitions.map((definition) => ({
+        id: definition.id,
+        title: definition.title ?? definition.id,
+        description: definition.description,
+        origin: definition.origin,
+        parameters: parameterSpecs(definition),
+        statusBar: definition.statusBar,
+        prompt: definition.origin === 'workspace' ? 'approve' : definition.confirm === 'never' ? 'none' : 'confirm',
+      }));
+      return { v: PROTOCOL_VERSION, ok: true, commands, warnings };
+    });
+  }
+
+  async start(raw: unknown): Promise<Reply> {
+    return this.handle(raw, async () => {
+      const request = parseMessage(startRequestSchema, raw);
+      const { definitions } = await this.definitions();
+      const definition = definitions.find((candidate) => candidate.id === request.command);
+      if (!definition) {
+        throw new RefusalError('unknown-command', `"${request.command}" is not a host command defined on this host`, 'refused-unknown', request.command);
+      }
+      const params = validateParams(parameterSpecs(definition), request.params);
+      if (!params.ok) {
+        throw new RefusalError('invalid-params', `${definition.id}: ${params.errors.join('; ')}`, 'refused-invalid', definition.id);
+      }
+      const resolved = resolveCommand(definition, params.values, await this.ports.hostFacts());
+      if (!resolved.ok) throw new RefusalError('refused', `${definition.id}: ${resolved.message}`, 'refused-policy', definition.id);
+
+      const decision = await this.decide(definition, resolved.command, request.source);
+      const run = this.launch(resolved.command, request.source, request.stream, decision);
+      return {
+        v: PROTOCOL_VERSION,
+        ok: true,
+        runId: run.info.runId,
+        resolved: { program: resolved.command.programPath, args: resolved.command.args, cwd: resolved.command.cwd },
+      };
+    });
+  }
+
+  async poll(raw: unknown): Promise<Reply> {
+    return this.handle(raw, async () => {
+      const request = parseMessage(pollRequestSchema, raw);
+      const run = this.runs.get(request.runId);
+      if (!run) throw new ProtocolError('unknown-run', `no run ${request.runId} (it finished long ago, or never existed)`);
+      run.lastSeen = Date.now();
+      const read = await run.relay.read(request.cursor, { maxBytes: this.limits.pollMaxBytes, waitMs: run.outcome ? 0 : request.waitMs });
+      run.lastSeen = Date.now();
+      const delivered = read.finished && run.outcome !== undefined;
+      if (delivered) this.forgetLater(run);
+      return {
+        v: PROTOCOL_VERSION,
+        ok: true,
+        chunks: read.chunks.map((chunk) => ({ stream: chunk.stream, data: chunk.data.toString('base64') })),
+        cursor: read.cursor,
+        ...(delivered ? { outcome: run.outcome } : {}),
+      };
+    });
+  }
+
+  async cancel(raw: unknown): Promise<Reply> {
+    return this.handle(raw, async () => {
+      const request = parseMessage(cancelRequestSchema, raw);
+      const run = this.runs.get(request.runId);
+      if (!run) throw new ProtocolError('unknown-run', `no run ${request.runId}`);
+      const cancelled = !run.outcome;
+      this.stopRun(run, 'cancelled');
+      return { v: PROTOCOL_VERSION, ok: true, cancelled };
+    });
+  }
+
+  /** Runs in progress, for the status bar and the "cancel" entry points on the host. */
+  activeRuns(): RunInfo[] {
+    return [...this.runs.values()].filter((run) => !run.outcome).map((run) => run.info);
+  }
+
+  cancelRun(runId: string): void {
+    const run = this.runs.get(runId);
+    if (run) this.stopRun(run, 'cancelled');
+  }
+
+  /** Window closing or extension deactivating: every process tree ends with it. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearInterval(this.reaper);
+    const pending = [...this.runs.values()].filter((run) => !run.outcome);
+    for (const run of pending) this.stopRun(run, 'shutdown');
+    await Promise.all(pending.map((run) => run.finished));
+  }
+
+  // ---- policy ----------------------------------------------------------------------------------
+
+  private async definitions(): Promise<LoadResult> {
+    const trusted = this.ports.trustedDefinitions();
+    if (!this.ports.isWorkspaceTrusted()) {
+      return { definitions: trusted.definitions, warnings: [...trusted.warnings, 'Restricted Mode: commands proposed by this workspace are hidden until you trust it.'] };
+    }
+    const proposed = await this.ports.proposedDefinitions();
+    const byId = new Map<string, CommandDefinition>(trusted.definitions.map((d) => [d.id, d]));
+    const warnings = [...trusted.warnings, ...proposed.warnings];
+    for (const definition of proposed.definitions) {
+      if (byId.has(definition.id)) {
+        warnings.push(`The workspace proposes "${definition.id}", the id of one of your own host commands; the proposal is ignored.`);
+      } else {
+        byId.set(definition.id, definition);
+      }
+    }
+    return { definitions: [...byId.values()], warnings };
+  }
+
+  /** Asks the user when the definition calls for it. Resolves to the audit decision, or throws a refusal. */
+  private async decide(definition: CommandDefinition, command: ResolvedCommand, source: RequestSource): Promise<AuditDecision> {
+    if (definition.origin === 'user') {
+      if (definition.confirm === 'never') return 'trusted';
+      const answer = await this.prompt(promptContent('confirm', command, source, this.ports.workspaceLabel()), command);
+      if (answer !== RUN_BUTTON) throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
+      return 'trusted';
+    }
+
+    // A proposal: re-check trust at run time, not only when listing.
+    if (!this.ports.isWorkspaceTrusted()) {
+      throw new RefusalError('refused', `${command.id}: the workspace is in Restricted Mode; its proposals do not run`, 'refused-policy', command.id, command);
+    }
+    const fileHashes: Record<string, string> = {};
+    for (const file of command.workspaceFiles) fileHashes[file] = await this.ports.hashFile(file);
+    const key = approvalKey({ workspace: this.ports.workspaceIdentity(), definition, resolved: command, fileHashes });
+    if (this.ports.approvals.has(key)) return 'approved-always';
+
+    const answer = await this.prompt(promptContent('approve', command, source, this.ports.workspaceLabel()), command);
+    if (answer === ALWAYS_BUTTON) {
+      // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.
+      for (const file of command.workspaceFiles) {
+        if ((await this.ports.hashFile(file)) !== fileHashes[file]) {
+          throw new RefusalError('refused', `${command.id}: ${file} changed while you were being asked; nothing ran`, 'refused-policy', command.id, command);
+        }
+      }
+      await this.ports.approvals.add({
+        key,
+        commandId: command.id,
+        workspace: this.ports.workspaceIdentity(),
+        program: command.programPath,
+        args: command.args,
+        approvedAt: new Date().toISOString(),
+      });
+      return 'approved-always';
+    }
+    if (answer === RUN_ONCE_BUTTON) return 'approved-once';
+    throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
+  }
+
+  /** One prompt on screen at a time; a few may wait; beyond that, refuse rather than stack dialogs. */
+  private async prompt(content: PromptContent, command: ResolvedCommand): Promise<string | undefined> {
+    if (this.promptsPending > this.limits.maxQueuedPrompts) {
+      throw new RefusalError('busy', `${command.id}: too many requests are waiting for confirmation; try again`, 'refused-busy', command.id, command);
+    }
+    this.promptsPending++;
+    const answer = this.promptChain.then(() => this.ports.showPrompt(content));
+    this.promptChain = answer.catch(() => undefined);
+    try {
+      return await answer;
+    } finally {
+      this.promptsPending--;
+    }
+  }
+
+  // ---- runs --------------------------------------------------------------------------------------
+
+  private launch(command: ResolvedCommand, source: RequestSource, stream: boolean, decision: AuditDecision): Run {
+    const runId = `run-${randomBytes(12).toString('hex')}`;
+    const info: RunInfo = { runId, sequence: ++this.sequence, source, command };
+    const relay = new OutputRelay({ highWaterMark: this.limits.relayHighWaterMark, retain: stream });
+    let markFinished!: () => void;
+    const finished = new Promise<void>((resolve) => (markFinished = resolve));
+    const run: Run = { info, relay, stream, startedAt: Date.now(), lastSeen: Date.now(), outputBytes: 0, decision, finished };
+    this.runs.set(runId, run);
+    relay.onData((chunk) => {
+      run.outputBytes += chunk.data.length;
+      this.ports.observer.output(info, chunk.stream, chunk.data);
+    });
+    void this.whenSlotFree().then(async () => {
+      try {
+        await this.execute(run);
+      } finally {
+        markFinished();
+      }
+    });
+    return run;
+  }
+
+  private whenSlotFree(): Promise<void> {
+    if (this.runningCount < this.limits.maxConcurrentRuns) {
+      this.runningCount++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waitingToStart.push(() => resolve()));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waitingToStart.shift();
+    if (next) next();
+    else this.runningCount--;
+  }
+
+  private async execute(run: Run): Promise<void> {
+    const { command } = run.info;
+    let result: RunResult;
+    if (run.cancelRequested || this.disposed) {
+      result = { exitCode: null, signal: null, durationMs: 0, reason: run.cancelRequested ?? 'shutdown', message: 'cancelled before it started' };
+    } else {
+      this.ports.observer.started(run.info);
+      run.startedAt = Date.now();
+      const spawn = this.ports.startProcess ?? defaultStartProcess;
+      const handle = spawn({
+        file: command.programPath,
+        args: command.args,
+        cwd: command.cwd,
+        env: buildChildEnvironment(this.ports.hostEnvironment(), command.envAdditions),
+        shell: command.shell,
+        timeoutMs: command.timeoutMs,
+      });
+      run.handle = handle;
+      if (handle.stdout) run.relay.attach('stdout', handle.stdout);
+      if (handle.stderr) run.relay.attach('stderr', handle.stderr);
+      // Resolves once the process has exited and its output streams have ended.
+      result = await handle.done;
+    }
+    this.releaseSlot();
+    run.outcome = { exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, reason: result.reason, ...(result.message ? { message: result.message } : {}) };
+    // The outcome is set before the relay ends, so a poll that sees the end also sees the outcome.
+    run.relay.end();
+    this.ports.observer.ended(run.info, run.outcome);
+    this.ports.audit({
+      ...this.auditBase(run.info.source, command.id, command),
+      decision: result.reason === 'spawn-failed' ? 'failed-to-start' : run.decision,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      reason: result.reason,
+      durationMs: result.durationMs,
+      outputBytes: run.outputBytes,
+      ...(result.message ? { message: result.message } : {}),
+    });
+    if (!run.stream) this.forgetLater(run);
+  }
+
+  private stopRun(run: Run, why: 'cancelled' | 'caller-gone' | 'shutdown'): void {
+    if (run.outcome) return;
+    run.cancelRequested ??= why;
+    run.handle?.cancel(why);
+  }
+
+  /** Streaming callers must keep polling; one that stopped (its extension host died, the window reloaded) is gone. */
+  private reapAbandonedRuns(): void {
+    const now = Date.now();
+    for (const run of this.runs.values()) {
+      if (!run.outcome && now - run.lastSeen > this.limits.callerLeaseMs) this.stopRun(run, 'caller-gone');
+    }
+  }
+
+  /** Keep a finished run a little, so a reply lost in transit can be asked for again. */
+  private forgetLater(run: Run): void {
+    setTimeout(() => this.runs.delete(run.info.runId), 30_000).unref?.();
+  }
+
+  // ---- refusals and auditing ------------------------------------------------------------------------
+
+  private auditBase(source: RequestSource | 'unknown', commandId: string | null, command?: ResolvedCommand): Omit<AuditRecord, 'decision'> {
+    return {
+      time: new Date().toISOString(),
+      source,
+      workspace: this.ports.workspaceIdentity(),
+      command: commandId,
+      ...(command ? { origin: command.origin, program: command.programPath, args: command.args, cwd: command.cwd } : {}),
+    };
+  }
+
+  /** Runs a handler; any refusal becomes a clear error reply and, for run requests, an audit record. */
+  private async handle(raw: unknown, body: () => Promise<Reply>): Promise<Reply> {
+    try {
+      return await body();
+    } catch (error) {
+      const { code, message, decision, commandId, command } = describeFailure(error);
+      if (decision) {
+        // Labels for the record come from a JSON copy: reading the raw value could run a same-host caller's getters.
+        const wire = safeWire(raw);
+        this.ports.audit({ ...this.auditBase(sourceOf(wire), commandId ?? commandOf(wire), command), decision, message });
+      }
+      return errorResponse(code, message);
+    }
+  }
+}
+
+class RefusalError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly decision: AuditDecision,
+    readonly commandId: string,
+    readonly command?: ResolvedCommand,
+  ) {
+    super(message);
+  }
+}
+
+function describeFailure(error: unknown): { code: ErrorCode; message: string; decision?: AuditDecision; commandId?: string; command?: ResolvedCommand } {
+  if (error instanceof RefusalError) return error;
+  if (error instanceof ProtocolError) {
+    const decision: AuditDecision | undefined = error.code === 'unknown-run' ? undefined : 'refused-invalid';
+    return { code: error.code, message: error.message, decision };
+  }
+  return { code: 'refused', message: `internal error: ${(error as Error)?.message ?? String(error)}`, decision: 'refused-invalid' };
+}
+
+/** Best-effort labels from a message that may be invalid, for the audit record only. */
+function sourceOf(raw: unknown): RequestSource | 'unknown' {
+  const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).source : undefined;
+  return typeof value === 'string' && ['palette', 'statusBar', 'task', 'api', 'cli', 'tool', 'keybinding'].includes(value) ? (value as RequestSource) : 'unknown';
+}
+
+function commandOf(raw: unknown): string | null {
+  const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).command : undefined;
+  return typeof value === 'string' ? value.slice(0, 100) : null;
+}
+
+function safeWire(raw: unknown): unknown {
+  try {
+    return toWire(raw);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,67 @@
+// Every command the workspace part registers, in one table.
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
+import type { BridgeClient } from './bridgeClient';
+import { pickAndRun, runSummary } from './picker';
+import type { RunListener, RunResult } from './runCommand';
+import { RUN_FROM_STATUS_BAR, type StatusBar } from './statusBar';
+
+export interface WorkspaceContext {
+  client: BridgeClient;
+  statusBar: StatusBar;
+  refresh(): Promise<void>;
+}
+
+/** The public `hostCommands.run` argument, for keybindings and other extensions. */
+const publicRunArgsSchema = z.strictObject({
+  command: commandIdSchema,
+  params: paramsSchema.optional(),
+});
+
+type Handler = (...args: unknown[]) => unknown;
+
+export function workspaceCommands(ctx: WorkspaceContext): Record<string, Handler> {
+  const onChange: RunListener = ({ command, runId, running }) => ctx.statusBar.setRunning(command, runId, running);
+  return {
+    'hostCommands.runHostCommand': () => pickAndRun(ctx.client, 'palette', onChange),
+    'hostCommands.refresh': () => ctx.refresh(),
+    [RUN_FROM_STATUS_BAR]: (id) => runFromStatusBar(ctx, String(id), onChange),
+    'hostCommands.run': (args) => runPublic(ctx, args, onChange),
+  };
+}
+
+async function runPublic(ctx: WorkspaceContext, args: unknown, onChange: RunListener): Promise<RunResult | undefined> {
+  const parsed = publicRunArgsSchema.safeParse(args);
+  if (!parsed.success) {
+    const message = `hostCommands.run expects { "command": "<id>", "params": { … } }: ${describeIssues(parsed.error)}`;
+    void vscode.window.showErrorMessage(`Host Commands: ${message}`);
+    return { ok: false, exitCode: null, signal: null, reason: 'refused', message };
+  }
+  const listed = await ctx.client.list('api').catch((error: Error) => error);
+  if (listed instanceof Error) {
+    void vscode.window.showErrorMessage(`Host Commands: ${listed.message}`);
+    return { ok: false, exitCode: null, signal: null, reason: 'refused', message: listed.message };
+  }
+  const summary = listed.commands.find((command) => command.id === parsed.data.command);
+  // An id the bridge does not list still goes to the bridge, which refuses it and audits the attempt.
+  const fallback = { id: parsed.data.command, title: parsed.data.command, origin: 'user' as const, parameters: [], prompt: 'confirm' as const };
+  return runSummary(ctx.client, summary ?? fallback, parsed.data.params ?? {}, 'api', onChange);
+}
+
+async function runFromStatusBar(ctx: WorkspaceContext, id: string, onChange: RunListener): Promise<void> {
+  const summary = ctx.statusBar.summary(id);
+  if (!summary) return;
+  const running = ctx.statusBar.runningIds(id);
+  if (running.length > 0) {
+    const choice = await vscode.window.showQuickPick(['Show Output', 'Cancel'], { title: `${summary.title} is running` });
+    if (choice === 'Show Output') await vscode.commands.executeCommand('hostCommands.showOutput');
+    if (choice === 'Cancel') await Promise.all(running.map((runId) => ctx.client.cancel(runId).catch(() => undefined)));
+    return;
+  }
+  await runSummary(ctx.client, summary, {}, 'statusBar', onChange);
+}
+
+export function registerAll(table: Record<string, Handler>): vscode.Disposable[] {
+  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

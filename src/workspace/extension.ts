@@ -1,0 +1,40 @@
+// The workspace part: runs next to the workspace (in the container). It offers the entry points and
+// asks the bridge on the host for everything else.
+import * as vscode from 'vscode';
+import { PROPOSALS_FILE } from '../core/definitions';
+import { BridgeClient } from './bridgeClient';
+import { registerAll, workspaceCommands } from './commands';
+import { cancelAllFollowedRuns } from './runSession';
+import { StatusBar } from './statusBar';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const client = new BridgeClient();
+  const statusBar = new StatusBar();
+
+  const refresh = async () => {
+    try {
+      const hello = await client.hello();
+      statusBar.setRunsOnRemote(hello.runsOn === 'remote' ? 'the remote machine' : undefined);
+      statusBar.update((await client.list('statusBar')).commands);
+    } catch {
+      // The bridge may still be starting; the picker reports a missing bridge when the user asks.
+    }
+  };
+
+  const proposals = vscode.workspace.createFileSystemWatcher(`**/${PROPOSALS_FILE}`);
+  context.subscriptions.push(
+    statusBar,
+    proposals,
+    proposals.onDidChange(refresh),
+    proposals.onDidCreate(refresh),
+    proposals.onDidDelete(refresh),
+    vscode.workspace.onDidGrantWorkspaceTrust(refresh),
+    ...registerAll(workspaceCommands({ client, statusBar, refresh })),
+  );
+  void refresh();
+}
+
+export function deactivate(): Promise<void> {
+  // Should this not get through (the host crashed), the bridge reaps the runs once they stop being polled.
+  return cancelAllFollowedRuns();
+}

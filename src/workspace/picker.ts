@@ -1,0 +1,72 @@
+// "Host Commands: Run Host Command…": pick one of the commands the bridge offers, fill in its parameters, run it.
+import * as vscode from 'vscode';
+import type { CommandSummary, RequestSource } from '../core/protocol';
+import type { BridgeClient } from './bridgeClient';
+import { askForParameters } from './parameterPrompts';
+import { runWithNotifications, type RunListener, type RunResult } from './runCommand';
+
+interface CommandItem extends vscode.QuickPickItem {
+  command?: CommandSummary;
+}
+
+const PROMPT_HINT: Record<CommandSummary['prompt'], string> = {
+  none: 'runs without asking',
+  confirm: 'asks on the host before it runs',
+  approve: 'proposed by this workspace: needs your approval on the host',
+};
+
+export async function pickAndRun(client: BridgeClient, source: RequestSource, onChange?: RunListener): Promise<RunResult | undefined> {
+  let listed;
+  try {
+    listed = await client.list(source);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Host Commands: ${(error as Error).message}`);
+    return undefined;
+  }
+  for (const warning of listed.warnings) void vscode.window.showWarningMessage(`Host Commands: ${warning}`);
+
+  const items: CommandItem[] = [];
+  for (const origin of ['user', 'workspace'] as const) {
+    const commands = listed.commands.filter((command) => command.origin === origin);
+    if (commands.length === 0) continue;
+    items.push({ label: origin === 'user' ? 'Your host commands' : 'Proposed by this workspace', kind: vscode.QuickPickItemKind.Separator });
+    for (const command of commands) {
+      items.push({
+        label: command.title,
+        description: origin,
+        detail: [command.description, PROMPT_HINT[command.prompt]].filter(Boolean).join(' — '),
+        command,
+      });
+    }
+  }
+  if (items.length === 0) {
+    const add = 'Add a Host Command';
+    const choice = await vscode.window.showInformationMessage(
+      'Host Commands: no host commands are defined yet. Define them in your user settings (hostCommands.commands) or propose them in .vscode/host-commands.json.',
+      add,
+    );
+    if (choice === add) await vscode.commands.executeCommand('hostCommands.addHostCommand');
+    return undefined;
+  }
+
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Run Host Command',
+    placeHolder: 'Pick a command to run on the host machine',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!picked?.command) return undefined;
+  return runSummary(client, picked.command, {}, source, onChange);
+}
+
+export async function runSummary(
+  client: BridgeClient,
+  command: CommandSummary,
+  given: Record<string, string>,
+  source: RequestSource,
+  onChange?: RunListener,
+): Promise<RunResult | undefined> {
+  const params = await askForParameters(command, given);
+  if (!params) return undefined;
+  return runWithNotifications(client, { command: command.id, title: command.title, params, source }, onChange);
+}

@@ -1,0 +1,64 @@
+// One run from the workspace side, with a notification while it goes on (Cancel ends it on the host)
+// and one that reports how it ended.
+import * as vscode from 'vscode';
+import { describeOutcome, formatDuration, outcomeSucceeded } from '../core/outcome';
+import type { RequestSource, RunOutcome } from '../core/protocol';
+import { BridgeError, type BridgeClient } from './bridgeClient';
+import { followRun } from './runSession';
+
+export interface RunRequest {
+  command: string;
+  title: string;
+  params: Record<string, string>;
+  source: RequestSource;
+}
+
+export interface RunResult {
+  ok: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  reason: RunOutcome['reason'] | 'refused';
+  message?: string;
+}
+
+export type RunListener = (event: { command: string; runId: string; running: boolean }) => void;
+
+export async function runWithNotifications(client: BridgeClient, request: RunRequest, onChange?: RunListener): Promise<RunResult> {
+  let started;
+  try {
+    started = await client.start({ command: request.command, params: request.params, source: request.source, stream: false });
+  } catch (error) {
+    return reportRefusal(request, error);
+  }
+  onChange?.({ command: request.command, runId: started.runId, running: true });
+  let outcome: RunOutcome;
+  try {
+    outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Running "${request.title}" on the host…`, cancellable: true },
+      (_progress, token) => followRun(client, started.runId, { onCancelRequested: (cancel) => token.onCancellationRequested(cancel) }),
+    );
+  } catch (error) {
+    return reportRefusal(request, error);
+  } finally {
+    onChange?.({ command: request.command, runId: started.runId, running: false });
+  }
+  const succeeded = outcomeSucceeded(outcome);
+  const text = `Host command "${request.title}" ${describeOutcome(outcome)} (${formatDuration(outcome.durationMs)}).`;
+  const show = succeeded ? vscode.window.showInformationMessage : outcome.reason === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  void show(text, 'Show Output').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('hostCommands.showOutput');
+  });
+  return { ok: succeeded, exitCode: outcome.exitCode, signal: outcome.signal, reason: outcome.reason, ...(outcome.message ? { message: outcome.message } : {}) };
+}
+
+function reportRefusal(request: RunRequest, error: unknown): RunResult {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof BridgeError && error.code === 'denied') {
+    void vscode.window.showInformationMessage(`Host command "${request.title}" was not run: you cancelled it on the host.`);
+  } else {
+    void vscode.window.showErrorMessage(`Host command "${request.title}" was not run: ${message}`, 'Show Output').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('hostCommands.showOutput');
+    });
+  }
+  return { ok: false, exitCode: null, signal: null, reason: 'refused', message };
+}

@@ -1,0 +1,85 @@
+// The status bar: one "Host Commands" item that opens the picker, plus a button for each definition
+// that asks for one. While a command runs its button spins.
+import * as vscode from 'vscode';
+import type { CommandSummary } from '../core/protocol';
+
+export const RUN_FROM_STATUS_BAR = 'hostCommands.runFromStatusBar';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly main = vscode.window.createStatusBarItem('hostCommands.main', vscode.StatusBarAlignment.Left, 10);
+  private buttons = new Map<string, { item: vscode.StatusBarItem; summary: CommandSummary }>();
+  /** Run ids in progress, per command id. */
+  private readonly running = new Map<string, Set<string>>();
+
+  constructor() {
+    this.main.name = 'Host Commands';
+    this.main.text = '$(remote-explorer) Host Commands';
+    this.main.tooltip = 'Run a command on the host machine';
+    this.main.command = 'hostCommands.runHostCommand';
+    this.main.show();
+  }
+
+  setRunsOnRemote(where: string | undefined): void {
+    this.main.tooltip = where ? `Run a command — note: the bridge runs on ${where}, not on your local machine` : 'Run a command on the host machine';
+  }
+
+  update(commands: CommandSummary[]): void {
+    const wanted = new Map(commands.filter((command) => command.statusBar).map((command) => [command.id, command]));
+    for (const [id, button] of this.buttons) {
+      if (!wanted.has(id)) {
+        button.item.dispose();
+        this.buttons.delete(id);
+      }
+    }
+    for (const [id, summary] of wanted) {
+      const spec = summary.statusBar!;
+      let button = this.buttons.get(id);
+      if (!button) {
+        const item = vscode.window.createStatusBarItem(
+          `hostCommands.button.${id}`,
+          spec.alignment === 'right' ? vscode.StatusBarAlignment.Right : vscode.StatusBarAlignment.Left,
+          spec.priority ?? 0,
+        );
+        item.name = `Host Command: ${summary.title}`;
+        button = { item, summary };
+        this.buttons.set(id, button);
+      }
+      button.summary = summary;
+      this.render(id);
+      button.item.show();
+    }
+  }
+
+  setRunning(id: string, runId: string, running: boolean): void {
+    const runs = this.running.get(id) ?? new Set<string>();
+    if (running) runs.add(runId);
+    else runs.delete(runId);
+    this.running.set(id, runs);
+    this.render(id);
+    const total = [...this.running.values()].reduce((sum, set) => sum + set.size, 0);
+    this.main.text = total > 0 ? `$(sync~spin) Host Commands (${total})` : '$(remote-explorer) Host Commands';
+  }
+
+  private render(id: string): void {
+    const button = this.buttons.get(id);
+    if (!button) return;
+    const spec = button.summary.statusBar!;
+    const busy = this.runningIds(id).length > 0;
+    button.item.text = busy ? `$(sync~spin) ${spec.text.replace(/\$\([a-z0-9~-]+\)\s*/gi, '')}` : spec.text;
+    button.item.tooltip = busy ? `${button.summary.title} is running — click to show its output or cancel it` : (spec.tooltip ?? `Run "${button.summary.title}" on the host`);
+    button.item.command = { title: button.summary.title, command: RUN_FROM_STATUS_BAR, arguments: [id] };
+  }
+
+  runningIds(id: string): string[] {
+    return [...(this.running.get(id) ?? [])];
+  }
+
+  summary(id: string): CommandSummary | undefined {
+    return this.buttons.get(id)?.summary;
+  }
+
+  dispose(): void {
+    this.main.dispose();
+    for (const button of this.buttons.values()) button.item.dispose();
+  }
+}
