@@ -166,7 +166,8 @@ export class BridgeService {
       if (!params.ok) {
         throw new RefusalError('invalid-params', `${definition.id}: ${params.errors.join('; ')}`, 'refused-invalid', definition.id);
       }
-      const resolved = resolveCommand(definition, params.values, await this.ports.hostFacts());
+      const host = await this.ports.hostFacts();
+      const resolved = resolveCommand(definition, params.values, host);
       if (!resolved.ok) throw new RefusalError('refused', `${definition.id}: ${resolved.message}`, 'refused-policy', definition.id);
 
       const decision = await this.decide(definition, resolved.command, request.source);
@@ -176,6 +177,7 @@ export class BridgeService {
         ok: true,
         runId: run.info.runId,
         resolved: { program: resolved.command.programPath, args: resolved.command.args, cwd: resolved.command.cwd },
+        ...(host.folder.ok ? { folder: { ...host.folder.paths } } : {}),
       };
     });
   }

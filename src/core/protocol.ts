@@ -168,6 +168,10 @@ export const startResponseSchema = z.strictObject({
   ok: z.literal(true),
   runId: z.string(),
   resolved: resolvedViewSchema,
+  /** The workspace folder on both sides, when known, so the caller can turn host paths in output into container paths. */
+  folder: z
+    .strictObject({ hostPath: z.string(), containerPath: z.string(), hostFlavor: z.enum(['posix', 'win32']) })
+    .optional(),
 });
 export type StartResponse = z.infer<typeof startResponseSchema>;
 

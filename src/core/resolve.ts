@@ -5,13 +5,10 @@ import path from 'node:path';
 import type { CommandDefinition } from './definitions';
 import { refusedEnvironmentName } from './environmentPolicy';
 import type { ParamValues } from './parameters';
+import type { FolderMapping } from './pathMapping';
 
 /** The workspace folder as both sides see it. */
-export interface FolderPaths {
-  hostPath: string;
-  containerPath: string;
-  hostFlavor: 'posix' | 'win32';
-}
+export type FolderPaths = FolderMapping;
 
 export interface HostFacts {
   platform: NodeJS.Platform;

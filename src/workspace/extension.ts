@@ -6,6 +6,7 @@ import { BridgeClient } from './bridgeClient';
 import { registerAll, workspaceCommands } from './commands';
 import { cancelAllFollowedRuns } from './runSession';
 import { StatusBar } from './statusBar';
+import { HOST_TASK_TYPE, HostTaskProvider } from './taskProvider';
 
 export function activate(context: vscode.ExtensionContext): void {
   const client = new BridgeClient();
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     proposals.onDidDelete(refresh),
     vscode.workspace.onDidGrantWorkspaceTrust(refresh),
     ...registerAll(workspaceCommands({ client, statusBar, refresh })),
+    vscode.tasks.registerTaskProvider(HOST_TASK_TYPE, new HostTaskProvider(client, (command, runId, running) => statusBar.setRunning(command, runId, running))),
   );
   void refresh();
 }

@@ -1,0 +1,66 @@
+// `"type": "host"` tasks: one provided per host command (Tasks: Run Task lists them), and any tasks.json
+// entry naming a command and its params. VS Code resolves ${input:…}, ${workspaceFolder} and the other
+// variables in the definition before handing it to the CustomExecution callback.
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
+import type { BridgeClient } from './bridgeClient';
+import { HostTaskTerminal } from './taskTerminal';
+
+export const HOST_TASK_TYPE = 'host';
+
+const hostTaskDefinitionSchema = z.object({
+  type: z.literal(HOST_TASK_TYPE),
+  command: commandIdSchema,
+  params: paramsSchema.optional(),
+});
+
+export class HostTaskProvider implements vscode.TaskProvider {
+  constructor(
+    private readonly client: BridgeClient,
+    private readonly onRunning?: (command: string, runId: string, running: boolean) => void,
+  ) {}
+
+  async provideTasks(): Promise<vscode.Task[]> {
+    try {
+      const listed = await this.client.list('task');
+      return listed.commands.map((command) => this.task({ type: HOST_TASK_TYPE, command: command.id }, command.title, vscode.TaskScope.Workspace));
+    } catch {
+      return [];
+    }
+  }
+
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    if (task.definition.type !== HOST_TASK_TYPE) return undefined;
+    return this.task(task.definition, task.name, task.scope ?? vscode.TaskScope.Workspace);
+  }
+
+  private task(definition: vscode.TaskDefinition, name: string, scope: vscode.WorkspaceFolder | vscode.TaskScope): vscode.Task {
+    const execution = new vscode.CustomExecution(async (resolved) => {
+      const parsed = hostTaskDefinitionSchema.safeParse(resolved);
+      if (!parsed.success) return new InvalidTaskTerminal(`Invalid "host" task: ${describeIssues(parsed.error)}`);
+      const { command, params = {} } = parsed.data;
+      return new HostTaskTerminal(this.client, { command, params }, (runId, running) => this.onRunning?.(command, runId, running));
+    });
+    const task = new vscode.Task(definition, scope, name, 'host', execution, []);
+    task.detail = `Runs "${String(definition.command)}" on the host`;
+    return task;
+  }
+}
+
+/** Says what is wrong with a tasks.json entry, in the task's own terminal, and fails the task. */
+class InvalidTaskTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+
+  constructor(private readonly message: string) {}
+
+  open(): void {
+    this.writeEmitter.fire(`\x1b[31m${this.message}\x1b[0m\r\n`);
+    setTimeout(() => this.closeEmitter.fire(2), 150);
+  }
+
+  close(): void {}
+}
