@@ -1,7 +1,8 @@
 // Command definitions: the trusted ones from the host user's `hostCommands.commands` setting, and the
 // proposals a workspace makes in `.vscode/host-commands.json`. One schema, with the fields only the
 // host user may use (shell, confirm) refused in proposals.
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+// The ESM build: bundled through its package "main" (UMD), jsonc-parser's dynamic require('./impl/…') breaks at load time.
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { z } from 'zod';
 import { commandIdSchema, describeIssues, parameterNameSchema, statusBarSpecSchema, type CommandOrigin, type ParameterSpec } from './protocol';
 
