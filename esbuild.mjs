@@ -1,11 +1,14 @@
 // Builds the two extensions (host bridge and workspace part) as two CommonJS bundles with `vscode` external,
-// and, with --tests, each unit/integration test file as its own bundle for mocha.
+// and, with --tests, each unit/integration test file as its own bundle for mocha;
+// with --e2e, the end-to-end suites (run by mocha in Node, driving a real workbench through playwright-core),
+// the in-host suites they load into the extension host, and the test harness extension that runs those.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+const e2e = process.argv.includes('--e2e');
 const production = process.argv.includes('--production');
 
 const common = {
@@ -25,16 +28,40 @@ const extensions = [
   { entryPoints: ['src/workspace/cli/main.ts'], outfile: 'extensions/workspace/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
-function listTests(dir) {
+function listTests(dir, pattern = /\.test\.ts$/) {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true })
     .map((file) => path.join(dir, String(file)))
-    .filter((file) => /\.test\.ts$/.test(file));
+    .filter((file) => pattern.test(file));
 }
 
-const builds = tests
-  ? [{ entryPoints: listTests('test/unit'), outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', minify: false }]
-  : extensions.filter((entry) => entry.entryPoints.every((file) => fs.existsSync(file)));
+const e2eBuilds = [
+  // Node-side suites: mocha and playwright-core stay external (the runner's own mocha must be the one that
+  // receives the in-host results as tests). scripts/lib/*.mjs is bundled in; its import.meta is not used then.
+  {
+    entryPoints: listTests('test/e2e', /\.e2e\.ts$/),
+    outdir: 'out/test/e2e',
+    outbase: 'test/e2e',
+    external: ['vscode', 'mocha', 'playwright-core'],
+    sourcemap: 'inline',
+    minify: false,
+    logOverride: { 'empty-import-meta': 'silent' },
+  },
+  // Suites that run inside the extension host (describe/it come from the harness's mocha).
+  { entryPoints: listTests('test/e2e/inhost', /\.inhost\.ts$/), outdir: 'out/test/e2e/inhost', outbase: 'test/e2e/inhost', sourcemap: 'inline', minify: false },
+  // The test-only extension that runs them, as an unpacked extension folder under out/ (manifest copied below).
+  { entryPoints: ['test/harness-extension/src/extension.ts'], outfile: 'out/test/harness-extension/dist/extension.js', sourcemap: 'inline', minify: false },
+];
+if (e2e) {
+  fs.mkdirSync('out/test/harness-extension', { recursive: true });
+  for (const file of ['package.json', 'README.md']) fs.copyFileSync(path.join('test/harness-extension', file), path.join('out/test/harness-extension', file));
+}
+
+const builds = e2e
+  ? e2eBuilds.filter((entry) => !Array.isArray(entry.entryPoints) || entry.entryPoints.length > 0)
+  : tests
+    ? [{ entryPoints: listTests('test/unit'), outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', minify: false }]
+    : extensions.filter((entry) => entry.entryPoints.every((file) => fs.existsSync(file)));
 
 if (watch) {
   for (const options of builds) await (await esbuild.context({ ...common, ...options })).watch();
