@@ -25,6 +25,8 @@ export function checkParameterValue(spec: ParameterSpec, value: string): string 
 /** The pattern must match the whole value: an unanchored pattern would let "ok; rm -rf ~" through. */
 export function compilePattern(pattern: string): RegExp | undefined {
   try {
+    // Valid on its own first: "a)|(.*" would otherwise close the anchoring group early and match anything.
+    new RegExp(pattern, 'u');
     return new RegExp(`^(?:${pattern})$`, 'u');
   } catch {
     return undefined;
