@@ -82,10 +82,13 @@ function isInside(child: string, parent: string, api: typeof path.posix): boolea
   return relative === '' || (!relative.startsWith('..') && !api.isAbsolute(relative));
 }
 
-/** An argv element whose parameter was not given disappears, so optional flags can be left out. */
-function isOnlyAbsentParam(template: string, params: ParamValues): boolean {
+/**
+ * An argv element whose parameter was not given disappears, so optional flags can be left out. Only a
+ * declared parameter of a non-shell command: anything else goes on to expand() and its error.
+ */
+function isOnlyAbsentParam(template: string, definition: CommandDefinition, params: ParamValues): boolean {
   const match = /^\$\{param:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(template);
-  return match !== null && !Object.hasOwn(params, match[1]!);
+  return match !== null && !definition.shell && Object.hasOwn(definition.parameters, match[1]!) && !Object.hasOwn(params, match[1]!);
 }
 
 export function resolveCommand(definition: CommandDefinition, params: ParamValues, host: HostFacts): ResolveResult {
@@ -99,7 +102,7 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     }
 
     const args = definition.args
-      .filter((template) => !isOnlyAbsentParam(template, params))
+      .filter((template) => !isOnlyAbsentParam(template, definition, params))
       .map((template, index) => expand(template, definition, params, host, `args[${index}]`));
 
     const envAdditions: Record<string, string> = Object.create(null) as Record<string, string>;
