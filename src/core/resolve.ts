@@ -101,9 +101,9 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
       throw new ResolveError(`cwd ${JSON.stringify(cwd)} is outside the workspace folder; a workspace proposal may only run inside it`);
     }
 
-    const args = definition.args
-      .filter((template) => !isOnlyAbsentParam(template, definition, params))
-      .map((template, index) => expand(template, definition, params, host, `args[${index}]`));
+    const args = definition.args.flatMap((template, index) =>
+      isOnlyAbsentParam(template, definition, params) ? [] : [expand(template, definition, params, host, `args[${index}]`)],
+    );
 
     const envAdditions: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [name, template] of Object.entries(definition.env)) {
