@@ -12,17 +12,17 @@ const EXACT = new Set(
     'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'CLASSPATH', 'MAVEN_OPTS', 'GRADLE_OPTS',
     'DOTNET_STARTUP_HOOKS', 'CORECLR_PROFILER', 'CORECLR_PROFILER_PATH', 'CORECLR_ENABLE_PROFILING',
     'GCONV_PATH', 'LOCPATH', 'HOSTALIASES', 'RES_OPTIONS', 'NLSPATH', 'TMPDIR', 'TEMP', 'TMP',
-    'EDITOR', 'VISUAL', 'PAGER', 'LESSOPEN', 'LESSCLOSE', 'BROWSER', 'SUDO_ASKPASS', 'SSH_ASKPASS',
-    'SSH_AUTH_SOCK', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_EDITOR', 'GIT_PAGER', 'GIT_ASKPASS',
+    'EDITOR', 'VISUAL', 'PAGER', 'MANPAGER', 'LESSOPEN', 'LESSCLOSE', 'BROWSER', 'SUDO_ASKPASS', 'SSH_ASKPASS',
+    'SSH_AUTH_SOCK', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'GIT_PAGER', 'GIT_ASKPASS',
     'GIT_EXTERNAL_DIFF', 'GIT_PROXY_COMMAND', 'GIT_TEMPLATE_DIR', 'GIT_DIR', 'GIT_WORK_TREE',
-    'RUSTC_WRAPPER', 'RUSTC', 'CARGO_HOME', 'CC', 'CXX', 'LD', 'MAKEFLAGS', 'GOFLAGS', 'GOROOT',
+    'RUSTC_WRAPPER', 'RUSTC_WORKSPACE_WRAPPER', 'RUSTC', 'CARGO_HOME', 'CC', 'CXX', 'LD', 'MAKEFLAGS', 'GOFLAGS', 'GOROOT',
     'PHPRC', 'PHP_INI_SCAN_DIR', 'LUA_INIT', 'LUA_PATH', 'LUA_CPATH', 'TCLLIBPATH', 'R_PROFILE', 'R_PROFILE_USER',
     'COMPOSER_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_DIRS', 'XDG_DATA_DIRS', 'SYSTEMROOT', 'WINDIR',
   ].map((name) => name.toUpperCase()),
 );
 
-/** Name families: dynamic loaders (LD_*, DYLD_*), runtime hooks (COMPlus_*, DOTNET_*), git config injection, npm config, malloc hooks. */
-const PREFIXES = ['LD_', 'DYLD_', 'COMPLUS_', 'DOTNET_', 'GIT_CONFIG', 'NPM_CONFIG_', 'MALLOC_', 'BASH_FUNC_', 'PYTHON', 'NODE_', 'JAVA_', 'JDK_', 'PERL', 'RUBY', '__'];
+/** Name families: dynamic loaders (LD_*, DYLD_*), runtime hooks (COMPlus_*, DOTNET_*), git, npm and cargo config injection, malloc hooks. */
+const PREFIXES = ['LD_', 'DYLD_', 'COMPLUS_', 'DOTNET_', 'GIT_CONFIG', 'NPM_CONFIG_', 'CARGO_', 'MALLOC_', 'BASH_FUNC_', 'PYTHON', 'NODE_', 'JAVA_', 'JDK_', 'PERL', 'RUBY', '__'];
 
 /** The reason a proposal may not set this variable, or undefined when it may. Case-insensitive: Windows names are. */
 export function refusedEnvironmentName(name: string): string | undefined {
