@@ -43,9 +43,13 @@ export class AuditLog {
   ) {}
 
   append(record: AuditRecord): void {
-    const line = `${JSON.stringify(record)}\n`;
+    let line = `${JSON.stringify(record)}\n`;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    this.size ??= fs.existsSync(this.file) ? fs.statSync(this.file).size : 0;
+    if (this.size === undefined) {
+      this.size = fs.existsSync(this.file) ? fs.statSync(this.file).size : 0;
+      // A torn last line left by a crash: end it first, or this record would join it and be skipped with it.
+      if (this.size > 0 && !endsWithNewline(this.file, this.size)) line = `\n${line}`;
+    }
     if (this.size > 0 && this.size + Buffer.byteLength(line) > this.maxBytes) this.rotate();
     fs.appendFileSync(this.file, line, { mode: 0o600 });
     this.size += Buffer.byteLength(line);
@@ -79,5 +83,16 @@ export class AuditLog {
       }
     }
     return records;
+  }
+}
+
+function endsWithNewline(file: string, size: number): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    fs.closeSync(fd);
   }
 }
