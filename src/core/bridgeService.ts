@@ -188,6 +188,13 @@ export class BridgeService {
       const run = this.runs.get(request.runId);
       if (!run) throw new ProtocolError('unknown-run', `no run ${request.runId} (it finished long ago, or never existed)`);
       run.lastSeen = Date.now();
+      if (!run.stream) {
+        // Its output went to the output channel only; the caller polls for the outcome (and to keep its lease).
+        if (!run.outcome) await settledWithin(run.finished, request.waitMs);
+        run.lastSeen = Date.now();
+        if (run.outcome) this.forgetLater(run);
+        return { v: PROTOCOL_VERSION, ok: true, chunks: [], cursor: request.cursor, ...(run.outcome ? { outcome: run.outcome } : {}) };
+      }
       const read = await run.relay.read(request.cursor, { maxBytes: this.limits.pollMaxBytes, waitMs: run.outcome ? 0 : request.waitMs });
       run.lastSeen = Date.now();
       const delivered = read.finished && run.outcome !== undefined;
@@ -463,6 +470,17 @@ function sourceOf(raw: unknown): RequestSource | 'unknown' {
 function commandOf(raw: unknown): string | null {
   const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).command : undefined;
   return typeof value === 'string' ? value.slice(0, 100) : null;
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function safeWire(raw: unknown): unknown {
