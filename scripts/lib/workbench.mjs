@@ -3,7 +3,7 @@
 //
 // Each start gets a fresh data folder under the OS temp folder (user data, extensions, XDG folders), a free
 // port on 127.0.0.1, and runs code-server in its own process group so that stop() ends every child with it.
-/* global AbortSignal, WheelEvent */
+/* global AbortSignal, WheelEvent, requestAnimationFrame */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -257,6 +257,9 @@ export async function launchBrowser({ headless = true, viewport = { width: 1440,
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(profileDir, 'xdg-config'), XDG_CACHE_HOME: path.join(profileDir, 'xdg-cache') },
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Should this process end without close(), at least do not leave the profile behind (Playwright kills the browser).
+  const onExit = () => fs.rmSync(profileDir, { recursive: true, force: true });
+  process.on('exit', onExit);
   let closed = false;
   return {
     context,
@@ -265,6 +268,7 @@ export async function launchBrowser({ headless = true, viewport = { width: 1440,
     async close() {
       if (closed) return;
       closed = true;
+      process.off('exit', onExit);
       await context.close().catch(() => undefined);
       fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
     },
@@ -317,8 +321,16 @@ export async function pickQuickPickItem(page, label, { timeout = 15_000, filter 
     let index = labels.indexOf(label);
     if (index < 0 && match === 'channel') index = labels.findIndex((shown) => shown.startsWith(`${label} (`));
     if (index >= 0) {
-      await rows.nth(index).click();
-      return;
+      // Click by label, not by index: the list may re-render (filtering is asynchronous) before the click lands.
+      const shown = labels[index];
+      const exact = new RegExp(`^\\s*${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+      const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      try {
+        await row.click({ timeout: 3000 });
+        return;
+      } catch {
+        // re-rendered away; look again
+      }
     }
     if (Date.now() > deadline) {
       throw new Error(`no quick pick item labelled ${JSON.stringify(label)}; saw ${JSON.stringify(labels)}`);
@@ -439,35 +451,28 @@ export async function panelEditorText(page, { timeout = 15_000 } = {}) {
     editor.locator('.view-lines .view-line').evaluateAll((lines) =>
       lines.map((line) => ({ top: parseFloat(line.style.top || '0'), text: (line.textContent ?? '').replace(/\u00a0/g, ' ') })),
     );
-  const scroll = (to) =>
-    editor.evaluate((element, position) => {
-      const scrollable = element.querySelector('.monaco-scrollable-element.editor-scrollable');
-      const event = new WheelEvent('wheel', { deltaY: position === 'top' ? -1e7 : position, bubbles: true, cancelable: true });
-      scrollable?.dispatchEvent(event);
-    }, to);
-  await scroll('top');
-  await sleep(50);
+  // Scrolls by dispatching wheel events on the editor, then waits two frames for Monaco to render.
+  const scroll = (deltaY) =>
+    editor.evaluate(
+      (element, delta) =>
+        new Promise((resolve) => {
+          const target = element.querySelector('.monaco-scrollable-element.editor-scrollable') ?? element;
+          target.dispatchEvent(new WheelEvent('wheel', { deltaY: delta, deltaMode: 0, bubbles: true, cancelable: true }));
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)));
+        }),
+      deltaY,
+    );
+  await scroll(-1e7);
   const byTop = new Map();
-  const height = (await editor.boundingBox())?.height ?? 400;
-  for (let step = 0; step < 500; step++) {
-    const before = byTop.size;
-    for (const line of await readScreen()) byTop.set(line.top, line.text);
-    const atEnd = await editor.evaluate((element) => {
-      const scrollbar = element.querySelector('.scrollbar.vertical .slider');
-      const track = element.querySelector('.scrollbar.vertical');
-      if (!scrollbar || !track) return true;
-      const slider = scrollbar.getBoundingClientRect();
-      const box = track.getBoundingClientRect();
-      return slider.height === 0 || slider.bottom >= box.bottom - 1;
-    });
-    if (atEnd && byTop.size === before && step > 0) break;
-    if (atEnd && step > 0) {
-      // one more read after the last scroll settled
-      for (const line of await readScreen()) byTop.set(line.top, line.text);
-      break;
-    }
-    await scroll(Math.max(50, height * 0.8));
-    await sleep(50);
+  const height = Math.max(50, ((await editor.boundingBox())?.height ?? 400) * 0.8);
+  let previousFirst;
+  for (let step = 0; step < 2000; step++) {
+    const screen = await readScreen();
+    for (const line of screen) byTop.set(line.top, line.text);
+    const first = screen.length ? Math.min(...screen.map((line) => line.top)) : 0;
+    if (step > 0 && first === previousFirst) break; // the last scroll did not move: at the end
+    previousFirst = first;
+    await scroll(height);
   }
   return [...byTop.entries()]
     .sort((a, b) => a[0] - b[0])

@@ -6,9 +6,10 @@ import { Session, addInhostTests, logTiming } from './support/fixture';
 describe('e2e harness: workbench with both extensions and an in-host suite', function () {
   this.timeout(180_000);
   let session: Session | undefined;
-  const started = Date.now();
+  let started = 0;
 
   before(async function () {
+    started = Date.now();
     session = await Session.start({ inhostSuite: 'smoke' });
     logTiming('server ready', session.timings.serverMs);
     logTiming('workbench and extensions active', session.timings.workbenchMs);

@@ -29,8 +29,10 @@ export const WORKSPACE_EXTENSION = path.join(repoRoot, 'extensions', 'workspace'
 export const HARNESS_EXTENSION = path.join(repoRoot, 'out', 'test', 'harness-extension');
 export const SCREENSHOTS = path.join(repoRoot, 'media', 'screenshots');
 export const FAILURES = path.join(repoRoot, 'test-results');
-/** The status bar text the harness shows once extensions are active. */
+/** The status bar text the harness shows once extensions are active (only when it runs an in-host suite). */
 export const HARNESS_READY_TEXT = 'e2e harness';
+/** The workspace part's own status bar item. */
+export const HOST_COMMANDS_STATUS_TEXT = 'Host Commands';
 
 export const OUTPUT_CHANNEL = 'Host Commands';
 export const RUN_COMMAND_TITLE = 'Host Commands: Run Host Command…';
@@ -77,6 +79,8 @@ export interface SessionOptions {
   workspaceFiles?: Record<string, string>;
   /** Open the browser (default true; the extension host only starts when a window connects). */
   browser?: boolean;
+  /** Status bar text that says the extensions are active. Default: the harness's item with an in-host suite, else the workspace part's. */
+  readyText?: string;
 }
 
 export interface StartTimings {
@@ -119,6 +123,8 @@ export class Session {
       resultsFile = path.join(root, 'inhost-results.json');
       env.HOST_COMMANDS_TEST_SUITE = suite;
       env.HOST_COMMANDS_TEST_RESULTS = resultsFile;
+      // Developers: HOST_COMMANDS_INHOST_GREP=text runs only the matching in-host tests.
+      if (process.env.HOST_COMMANDS_INHOST_GREP) env.HOST_COMMANDS_TEST_GREP = process.env.HOST_COMMANDS_INHOST_GREP;
     }
     env.HOST_COMMANDS_TEST_CONTEXT = JSON.stringify({ workspaceFolder, ...options.context });
 
@@ -140,7 +146,8 @@ export class Session {
       if (options.browser !== false) {
         browser = await wb.launchBrowser();
         browserMs = Date.now() - started;
-        await wb.openWorkbench(browser.page, workbench.url, undefined, { readyText: HARNESS_READY_TEXT });
+        const readyText = options.readyText ?? (options.inhostSuite ? HARNESS_READY_TEXT : HOST_COMMANDS_STATUS_TEXT);
+        await wb.openWorkbench(browser.page, workbench.url, undefined, { readyText });
         workbenchMs = Date.now() - started;
       }
     } catch (error) {
@@ -228,7 +235,7 @@ export function addInhostTests(suite: Mocha.Suite, results: InhostResults, sessi
 }
 
 /** Polls `check` until it returns a truthy value or `ms` passes. */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 15_000, interval = 150): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 15_000, interval = 150): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {

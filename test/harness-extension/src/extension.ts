@@ -26,16 +26,16 @@ export interface InhostResults {
 const READY_TEXT = '$(beaker) e2e harness';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const suite = process.env.HOST_COMMANDS_TEST_SUITE;
+  const resultsFile = process.env.HOST_COMMANDS_TEST_RESULTS;
+  // Nothing to run: stay out of sight (the UI tests take screenshots for the README).
+  if (!suite || !resultsFile) return;
   const item = vscode.window.createStatusBarItem('hostCommandsTestHarness', vscode.StatusBarAlignment.Right, -1000);
   item.name = 'Host Commands test harness';
   item.text = READY_TEXT;
   item.tooltip = 'Host Commands end-to-end test harness';
   item.show();
   context.subscriptions.push(item);
-
-  const suite = process.env.HOST_COMMANDS_TEST_SUITE;
-  const resultsFile = process.env.HOST_COMMANDS_TEST_RESULTS;
-  if (!suite || !resultsFile) return;
   // Do not hold up activation: the suite waits for what it needs itself.
   setTimeout(() => {
     void runSuite(suite, resultsFile, item);
@@ -65,7 +65,8 @@ async function runSuite(suiteFile: string, resultsFile: string, item: vscode.Sta
   try {
     // The repository's own mocha, found next to the suite (not bundled into this extension).
     const Mocha = createRequire(suiteFile)('mocha') as typeof MochaType;
-    const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.HOST_COMMANDS_TEST_TIMEOUT ?? 30_000), color: false, reporter: 'spec' });
+    const grep = process.env.HOST_COMMANDS_TEST_GREP;
+    const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.HOST_COMMANDS_TEST_TIMEOUT ?? 30_000), color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
     mocha.addFile(suiteFile);
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
