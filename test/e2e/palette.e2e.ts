@@ -69,7 +69,7 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
     assert.ok(prompt.includes(secretFile), `the prompt shows the second argument:\n${prompt}`);
     assert.ok(prompt.includes(`Working directory: ${host}`), `the prompt shows the working directory:\n${prompt}`);
     assert.deepEqual((await wb.dialogButtons(page())).sort(), ['Cancel', 'Run']);
-    await wb.screenshot(page(), path.join(SCREENSHOTS, 'confirm-prompt.png'));
+    await wb.screenshot(page(), path.join(SCREENSHOTS, 'prompt.png'));
 
     await wb.clickDialogButton(page(), 'Run');
     const done = await wb.waitForNotification(page(), 'Host command "Show host facts"');
@@ -86,7 +86,7 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
     assert.ok(shown.includes(`hostname: ${os.hostname()}`), `the output shows the host's hostname:\n${shown}`);
     assert.ok(shown.includes(`secret: ${secret}`), `the output shows the secret file's content:\n${shown}`);
     assert.match(shown, /■ host-facts\b.*exit code 0.* in [\d.]+ m?s/, shown);
-    await wb.screenshot(page(), path.join(SCREENSHOTS, 'output-channel.png'));
+    await wb.screenshot(page(), path.join(SCREENSHOTS, 'output.png'));
     logTiming('scenario 1 (pick, prompt, run, read output)', Date.now() - started);
   });
 
