@@ -21,6 +21,7 @@ describe('bridge API from the extension host (valid, unknown and malformed messa
     fs.writeFileSync(secretFile, `${secret}\n`);
     session = await Session.start({
       inhostSuite: 'bridge-api',
+      workspace: 'empty', // no proposals: the suite knows every command there is
       context: { markerFile, secretFile, secret },
       commands: {
         'api-echo': {

@@ -75,7 +75,9 @@ export interface SessionOptions {
   context?: Record<string, unknown>;
   env?: Record<string, string>;
   trustWorkspace?: boolean;
-  /** Files to create in the workspace folder (relative path → content). The folder starts as a copy of demo/. */
+  /** What the workspace folder starts as: a copy of demo/ (default) or an empty folder. */
+  workspace?: 'demo' | 'empty';
+  /** Files to create in the workspace folder (relative path → content). */
   workspaceFiles?: Record<string, string>;
   /** Open the browser (default true; the extension host only starts when a window connects). */
   browser?: boolean;
@@ -108,7 +110,7 @@ export class Session {
     const root = scratchDir('host-commands-session-');
     const workspaceFolder = path.join(root, 'demo');
     const demo = path.join(repoRoot, 'demo');
-    if (fs.existsSync(demo)) fs.cpSync(demo, workspaceFolder, { recursive: true });
+    if ((options.workspace ?? 'demo') === 'demo' && fs.existsSync(demo)) fs.cpSync(demo, workspaceFolder, { recursive: true });
     else fs.mkdirSync(workspaceFolder, { recursive: true });
     for (const [file, content] of Object.entries(options.workspaceFiles ?? {})) {
       fs.mkdirSync(path.dirname(path.join(workspaceFolder, file)), { recursive: true });
