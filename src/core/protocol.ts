@@ -37,7 +37,12 @@ export const parameterNameSchema = z
   .refine((name) => !FORBIDDEN_KEYS.has(name), 'this parameter name is reserved');
 
 export const paramsSchema = z
-  .record(parameterNameSchema, z.string().max(MAX_PARAM_VALUE_LENGTH, `a parameter value is at most ${MAX_PARAM_VALUE_LENGTH} characters`))
+  // A record schema drops a "__proto__" key before its key schema sees it, so that name would be silently
+  // ignored instead of refused like the other reserved names: check for it on the value as it arrived.
+  .custom<Record<string, string>>((value) => !(value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')), {
+    message: 'the parameter name "__proto__" is reserved',
+  })
+  .pipe(z.record(parameterNameSchema, z.string().max(MAX_PARAM_VALUE_LENGTH, `a parameter value is at most ${MAX_PARAM_VALUE_LENGTH} characters`)))
   .refine((params) => Object.keys(params).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`);
 
 /** Who asked: recorded in the audit log and shown in the prompt. */
