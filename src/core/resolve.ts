@@ -100,6 +100,10 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     if (definition.origin === 'workspace' && host.folder.ok && !isInside(cwd, host.folder.paths.hostPath, api)) {
       throw new ResolveError(`cwd ${JSON.stringify(cwd)} is outside the workspace folder; a workspace proposal may only run inside it`);
     }
+    if (definition.origin === 'workspace' && !host.folder.ok && definition.cwd !== undefined) {
+      // Without the folder on the host there is nothing to check the proposal's cwd against: refuse, do not guess.
+      throw new ResolveError(`cwd ${JSON.stringify(cwd)}: a workspace proposal may only run inside the workspace folder, but ${host.folder.reason}`);
+    }
 
     const args = definition.args.flatMap((template, index) =>
       isOnlyAbsentParam(template, definition, params) ? [] : [expand(template, definition, params, host, `args[${index}]`)],
