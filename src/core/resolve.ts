@@ -123,7 +123,9 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
 
     const workspaceFiles: string[] = [];
     if (host.folder.ok) {
-      for (const candidate of [programPath, ...args]) {
+      // A script is usually named relative to cwd ("node scripts/build.js"): it decides what runs as much as an absolute one.
+      const relativeFiles = args.filter((arg) => looksLikeRelativeFile(arg, api)).map((arg) => api.resolve(cwd, arg));
+      for (const candidate of [programPath, ...args, ...relativeFiles]) {
         if (api.isAbsolute(candidate) && isInside(candidate, host.folder.paths.hostPath, api) && candidate !== host.folder.paths.hostPath) {
           workspaceFiles.push(api.normalize(candidate));
         }
@@ -151,6 +153,15 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     if (error instanceof ResolveError) return { ok: false, message: error.message };
     throw error;
   }
+}
+
+/**
+ * A relative argument that reads as a file path: it has a separator ("scripts/build.js", "./x.sh") or ends in a
+ * file extension ("build.js"). Options, URLs, "key=value" and plain words are left alone.
+ */
+function looksLikeRelativeFile(arg: string, api: typeof path.posix): boolean {
+  if (arg === '' || arg.startsWith('-') || api.isAbsolute(arg) || /[:=\0]/.test(arg)) return false;
+  return arg.includes('/') || (api === path.win32 && arg.includes('\\')) || /\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$/.test(arg);
 }
 
 /**
