@@ -33,6 +33,9 @@ export async function followRun(client: BridgeClient, runId: string, options: Fo
       }
       cursor = reply.cursor;
       if (reply.outcome) return reply.outcome;
+      // Sharing one extension host with the bridge, executeCommand need not yield to the event loop;
+      // an empty reply must never turn this into a loop that starves the process it waits for.
+      if (reply.chunks.length === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
   } finally {
     following.delete(runId);
