@@ -1,6 +1,14 @@
 // Typed parameters: a definition declares them, the caller supplies string values, the host validates
 // every value before anything is resolved. A value only ever fills whole argv elements.
+import vm from 'node:vm';
 import type { ParameterSpec } from './protocol';
+
+/**
+ * Longest one pattern may take on one value. A workspace proposal writes the pattern and the container
+ * sends the value, so a pattern with catastrophic backtracking ("(a+)+b" against 4096 "a"s) would
+ * otherwise hold the extension host's only thread for hours.
+ */
+export const PATTERN_TIME_LIMIT_MS = 250;
 
 export type ParamValues = Record<string, string>;
 
@@ -16,7 +24,9 @@ export function checkParameterValue(spec: ParameterSpec, value: string): string 
   if (spec.pattern !== undefined) {
     const pattern = compilePattern(spec.pattern);
     if (!pattern) return `${spec.name}: the definition's pattern is not a valid regular expression`;
-    if (!pattern.test(value)) return `${spec.name}: must match /${spec.pattern}/`;
+    const matched = testWithinLimit(pattern, value);
+    if (matched === undefined) return `${spec.name}: the definition's pattern takes too long to check this value`;
+    if (!matched) return `${spec.name}: must match /${spec.pattern}/`;
   }
   if (spec.required && value === '') return `${spec.name}: a value is required`;
   return undefined;
@@ -30,6 +40,24 @@ export function compilePattern(pattern: string): RegExp | undefined {
     return new RegExp(`^(?:${pattern})$`, 'u');
   } catch {
     return undefined;
+  }
+}
+
+let sandbox: vm.Context | undefined;
+
+/** pattern.test(value), or undefined when it did not finish in time: a vm timeout interrupts a running match. */
+function testWithinLimit(pattern: RegExp, value: string): boolean | undefined {
+  sandbox ??= vm.createContext({});
+  sandbox.pattern = pattern;
+  sandbox.value = value;
+  try {
+    return vm.runInContext('pattern.test(value)', sandbox, { timeout: PATTERN_TIME_LIMIT_MS }) === true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return undefined;
+    throw error;
+  } finally {
+    sandbox.pattern = undefined;
+    sandbox.value = undefined;
   }
 }
 
