@@ -29,7 +29,7 @@ const SOURCE_LABEL: Record<RequestSource, string> = {
 
 export function promptContent(kind: PromptKind, command: ResolvedCommand, source: RequestSource, workspaceLabel: string): PromptContent {
   const lines: string[] = [];
-  const values = [command.programPath, ...command.args, command.cwd, ...Object.entries(command.envAdditions).flat()];
+  const values = [command.title, workspaceLabel, command.programPath, ...command.args, command.cwd, ...Object.entries(command.envAdditions).flat()];
   if (values.some(hasDisguisingCharacters)) {
     lines.push('⚠ Some values contain invisible, control or direction-changing characters; they are shown escaped.', '');
   }
