@@ -1,6 +1,7 @@
 // What the bridge knows about the open workspace: where its folder is on the host, what it proposes,
 // and how to name it. Proposals are read by the bridge itself, through VS Code's file system, rather
 // than taken from whoever calls: a caller cannot hand the bridge a proposal the workspace never made.
+import fs from 'node:fs';
 import os from 'node:os';
 import * as vscode from 'vscode';
 import { loadProposedDefinitions, PROPOSALS_FILE, type LoadResult } from '../core/definitions';
@@ -63,6 +64,13 @@ export class WorkspaceContext {
       userHome: os.homedir(),
       folder: mapped.ok ? { ok: true, paths: mapped.mapping } : { ok: false, reason: mapped.reason },
       findProgram: (name) => findProgramOnPath(name, env),
+      realPath: (hostPath) => {
+        try {
+          return fs.realpathSync.native(hostPath);
+        } catch {
+          return undefined;
+        }
+      },
     };
   }
 }

@@ -37,6 +37,8 @@ export interface ApprovalSubject {
   resolved: ResolvedCommand;
   /** Content hash of each workspace file in resolved.workspaceFiles ('missing' when absent). */
   fileHashes: Record<string, string>;
+  /** Values of parameters the definition does not constrain (no pattern, no enum): the approval covers only these values. */
+  boundParams?: Record<string, string>;
 }
 
 export function approvalKey(subject: ApprovalSubject): string {
@@ -49,6 +51,7 @@ export function approvalKey(subject: ApprovalSubject): string {
       programPath: resolved.programPath,
       cwd: resolved.cwd,
       files: subject.fileHashes,
+      params: subject.boundParams ?? {},
     }),
   );
 }

@@ -8,7 +8,7 @@ import type { AuditDecision, AuditRecord } from './auditLog';
 import { parameterSpecs, type CommandDefinition, type LoadResult } from './definitions';
 import { buildChildEnvironment } from './environmentPolicy';
 import { OutputRelay } from './outputRelay';
-import { validateParams } from './parameters';
+import { validateParams, type ParamValues } from './parameters';
 import { startProcess as defaultStartProcess, type RunHandle, type RunResult, type RunSpec } from './processRunner';
 import { promptContent, ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON, type PromptContent } from './promptText';
 import {
@@ -80,6 +80,8 @@ export interface BridgeLimits {
   maxConcurrentRuns: number;
   /** Prompts waiting behind the one on screen; more than this are refused, never stacked. */
   maxQueuedPrompts: number;
+  /** Approved runs waiting for a free slot; more than this are refused as busy. */
+  maxQueuedRuns: number;
   /** A streaming caller that has not polled for this long is gone: its run is killed. */
   callerLeaseMs: number;
   relayHighWaterMark: number;
@@ -89,6 +91,7 @@ export interface BridgeLimits {
 export const DEFAULT_LIMITS: BridgeLimits = {
   maxConcurrentRuns: 4,
   maxQueuedPrompts: 3,
+  maxQueuedRuns: 32,
   callerLeaseMs: 10_000,
   relayHighWaterMark: 1024 * 1024,
   pollMaxBytes: 1024 * 1024,
@@ -104,11 +107,18 @@ interface Run {
   outcome?: RunOutcome;
   outputBytes: number;
   decision: AuditDecision;
+  /** For a proposal: the workspace files' content as approved, checked again just before the process starts. */
+  fileHashes?: Record<string, string>;
   cancelRequested?: 'cancelled' | 'caller-gone' | 'shutdown';
   finished: Promise<void>;
 }
 
 type Reply = Record<string, unknown>;
+
+interface Approval {
+  decision: AuditDecision;
+  fileHashes?: Record<string, string>;
+}
 
 export class BridgeService {
   private readonly runs = new Map<string, Run>();
@@ -170,8 +180,11 @@ export class BridgeService {
       const resolved = resolveCommand(definition, params.values, host);
       if (!resolved.ok) throw new RefusalError('refused', `${definition.id}: ${resolved.message}`, 'refused-policy', definition.id);
 
-      const decision = await this.decide(definition, resolved.command, request.source);
-      const run = this.launch(resolved.command, request.source, request.stream, decision);
+      if (this.waitingToStart.length >= this.limits.maxQueuedRuns) {
+        throw new RefusalError('busy', `${definition.id}: ${this.waitingToStart.length} runs are already waiting for a free slot; try again later`, 'refused-busy', definition.id, resolved.command);
+      }
+      const approval = await this.decide(definition, resolved.command, request.source, params.values);
+      const run = this.launch(resolved.command, request.source, request.stream, approval);
       return {
         v: PROTOCOL_VERSION,
         ok: true,
@@ -195,7 +208,7 @@ export class BridgeService {
         if (run.outcome) this.forgetLater(run);
         return { v: PROTOCOL_VERSION, ok: true, chunks: [], cursor: request.cursor, ...(run.outcome ? { outcome: run.outcome } : {}) };
       }
-      const read = await run.relay.read(request.cursor, { maxBytes: this.limits.pollMaxBytes, waitMs: run.outcome ? 0 : request.waitMs });
+      const read = await run.relay.read(request.cursor, { maxBytes: this.limits.pollMaxBytes, waitMs: request.waitMs });
       run.lastSeen = Date.now();
       const delivered = read.finished && run.outcome !== undefined;
       if (delivered) this.forgetLater(run);
@@ -260,12 +273,12 @@ export class BridgeService {
   }
 
   /** Asks the user when the definition calls for it. Resolves to the audit decision, or throws a refusal. */
-  private async decide(definition: CommandDefinition, command: ResolvedCommand, source: RequestSource): Promise<AuditDecision> {
+  private async decide(definition: CommandDefinition, command: ResolvedCommand, source: RequestSource, params: ParamValues): Promise<Approval> {
     if (definition.origin === 'user') {
-      if (definition.confirm === 'never') return 'trusted';
+      if (definition.confirm === 'never') return { decision: 'trusted' };
       const answer = await this.prompt(promptContent('confirm', command, source, this.ports.workspaceLabel()), command);
       if (answer !== RUN_BUTTON) throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
-      return 'trusted';
+      return { decision: 'trusted' };
     }
 
     // A proposal: re-check trust at run time, not only when listing.
@@ -274,10 +287,21 @@ export class BridgeService {
     }
     const fileHashes: Record<string, string> = {};
     for (const file of command.workspaceFiles) fileHashes[file] = await this.ports.hashFile(file);
-    const key = approvalKey({ workspace: this.ports.workspaceIdentity(), definition, resolved: command, fileHashes });
-    if (this.ports.approvals.has(key)) return 'approved-always';
+    // A parameter the definition does not limit could be anything: an approval then covers only the value shown.
+    const specs = parameterSpecs(definition);
+    const boundParams: Record<string, string> = {};
+    for (const spec of specs) {
+      if (spec.pattern === undefined && spec.enum === undefined && Object.hasOwn(params, spec.name)) boundParams[spec.name] = params[spec.name]!;
+    }
+    const key = approvalKey({ workspace: this.ports.workspaceIdentity(), definition, resolved: command, fileHashes, boundParams });
+    if (this.ports.approvals.has(key)) return { decision: 'approved-always', fileHashes };
 
-    const answer = await this.prompt(promptContent('approve', command, source, this.ports.workspaceLabel()), command);
+    const shownParameters = specs.map((spec) => ({
+      name: spec.name,
+      value: Object.hasOwn(params, spec.name) ? params[spec.name] : undefined,
+      rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
+    }));
+    const answer = await this.prompt(promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters), command);
     if (answer === ALWAYS_BUTTON) {
       // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.
       for (const file of command.workspaceFiles) {
@@ -293,9 +317,9 @@ export class BridgeService {
         args: command.args,
         approvedAt: new Date().toISOString(),
       });
-      return 'approved-always';
+      return { decision: 'approved-always', fileHashes };
     }
-    if (answer === RUN_ONCE_BUTTON) return 'approved-once';
+    if (answer === RUN_ONCE_BUTTON) return { decision: 'approved-once', fileHashes };
     throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
   }
 
@@ -316,13 +340,13 @@ export class BridgeService {
 
   // ---- runs --------------------------------------------------------------------------------------
 
-  private launch(command: ResolvedCommand, source: RequestSource, stream: boolean, decision: AuditDecision): Run {
+  private launch(command: ResolvedCommand, source: RequestSource, stream: boolean, approval: Approval): Run {
     const runId = `run-${randomBytes(12).toString('hex')}`;
     const info: RunInfo = { runId, sequence: ++this.sequence, source, command };
     const relay = new OutputRelay({ highWaterMark: this.limits.relayHighWaterMark, retain: stream });
     let markFinished!: () => void;
     const finished = new Promise<void>((resolve) => (markFinished = resolve));
-    const run: Run = { info, relay, stream, startedAt: Date.now(), lastSeen: Date.now(), outputBytes: 0, decision, finished };
+    const run: Run = { info, relay, stream, startedAt: Date.now(), lastSeen: Date.now(), outputBytes: 0, decision: approval.decision, fileHashes: approval.fileHashes, finished };
     this.runs.set(runId, run);
     relay.onData((chunk) => {
       run.outputBytes += chunk.data.length;
@@ -355,8 +379,12 @@ export class BridgeService {
   private async execute(run: Run): Promise<void> {
     const { command } = run.info;
     let result: RunResult;
+    const changedFile = await this.changedWorkspaceFile(run);
     if (run.cancelRequested || this.disposed) {
       result = { exitCode: null, signal: null, durationMs: 0, reason: run.cancelRequested ?? 'shutdown', message: 'cancelled before it started' };
+    } else if (changedFile) {
+      // It waited for a slot after approval, and the container rewrote what it would run meanwhile.
+      result = { exitCode: null, signal: null, durationMs: 0, reason: 'spawn-failed', message: `${changedFile} changed after it was approved; nothing ran` };
     } else {
       this.ports.observer.started(run.info);
       run.startedAt = Date.now();
@@ -372,7 +400,7 @@ export class BridgeService {
       run.handle = handle;
       if (handle.stdout) run.relay.attach('stdout', handle.stdout);
       if (handle.stderr) run.relay.attach('stderr', handle.stderr);
-      // Resolves once the process has exited and its output streams have ended.
+      // Resolves when the process exits; output still in its pipes keeps flowing into the relay after that.
       result = await handle.done;
     }
     this.releaseSlot();
@@ -397,6 +425,15 @@ export class BridgeService {
     if (run.outcome) return;
     run.cancelRequested ??= why;
     run.handle?.cancel(why);
+    // Nobody will read what is left: let the pipes drain and close instead of holding them paused.
+    if (why !== 'cancelled') run.relay.discard();
+  }
+
+  private async changedWorkspaceFile(run: Run): Promise<string | undefined> {
+    for (const [file, hash] of Object.entries(run.fileHashes ?? {})) {
+      if ((await this.ports.hashFile(file)) !== hash) return file;
+    }
+    return undefined;
   }
 
   /** Streaming callers must keep polling; one that stopped (its extension host died, the window reloaded) is gone. */

@@ -27,7 +27,21 @@ const SOURCE_LABEL: Record<RequestSource, string> = {
   keybinding: 'a keybinding',
 };
 
-export function promptContent(kind: PromptKind, command: ResolvedCommand, source: RequestSource, workspaceLabel: string): PromptContent {
+/** A parameter as the approval prompt explains it: what an "always" approval will cover. */
+export interface PromptParameter {
+  name: string;
+  value: string | undefined;
+  /** The definition's constraint, e.g. `must match /[a-z]+/`; undefined when any value is accepted. */
+  rule: string | undefined;
+}
+
+export function promptContent(
+  kind: PromptKind,
+  command: ResolvedCommand,
+  source: RequestSource,
+  workspaceLabel: string,
+  parameters: PromptParameter[] = [],
+): PromptContent {
   const lines: string[] = [];
   const values = [command.title, workspaceLabel, command.programPath, ...command.args, command.cwd, ...Object.entries(command.envAdditions).flat()];
   if (values.some(hasDisguisingCharacters)) {
@@ -47,6 +61,13 @@ export function promptContent(kind: PromptKind, command: ResolvedCommand, source
     for (const [name, value] of env) lines.push(`  ${escapeForDisplay(name)}=${displayArgument(value)}`);
   }
   if (command.timeoutMs !== undefined) lines.push(`Time limit: ${Math.round(command.timeoutMs / 1000)} s`);
+  if (kind === 'approve' && parameters.length > 0) {
+    lines.push('', 'Parameters (an approval covers other values only where a rule limits them):');
+    for (const parameter of parameters) {
+      const value = parameter.value === undefined ? '(not given)' : displayArgument(parameter.value);
+      lines.push(`  ${parameter.name} = ${value} — ${parameter.rule ? escapeForDisplay(parameter.rule) : 'any value: approved for this value only'}`);
+    }
+  }
   if (command.workspaceFiles.length > 0) {
     lines.push('', 'These files are inside the workspace, which the container can change at any time:');
     for (const file of command.workspaceFiles) lines.push(`  ${escapeForDisplay(file)}`);

@@ -17,6 +17,8 @@ export interface HostFacts {
   folder: { ok: true; paths: FolderPaths } | { ok: false; reason: string };
   /** Looks a bare program name up on the host's PATH; undefined when not found. */
   findProgram(name: string): string | undefined;
+  /** The path with symbolic links resolved, or undefined when it does not exist. */
+  realPath?(hostPath: string): string | undefined;
 }
 
 export interface ResolvedCommand {
@@ -99,6 +101,14 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     if (!api.isAbsolute(cwd)) throw new ResolveError(`cwd must be an absolute host path, got ${JSON.stringify(cwd)}`);
     if (definition.origin === 'workspace' && host.folder.ok && !isInside(cwd, host.folder.paths.hostPath, api)) {
       throw new ResolveError(`cwd ${JSON.stringify(cwd)} is outside the workspace folder; a workspace proposal may only run inside it`);
+    }
+    if (definition.origin === 'workspace' && host.folder.ok && host.realPath) {
+      // The container can turn a folder into a symbolic link to anywhere: check where the path really leads.
+      const realCwd = host.realPath(cwd);
+      const realFolder = host.realPath(host.folder.paths.hostPath) ?? host.folder.paths.hostPath;
+      if (realCwd !== undefined && !isInside(realCwd, realFolder, api)) {
+        throw new ResolveError(`cwd ${JSON.stringify(cwd)} leads outside the workspace folder (to ${JSON.stringify(realCwd)}) through a symbolic link`);
+      }
     }
     if (definition.origin === 'workspace' && !host.folder.ok && definition.cwd !== undefined) {
       // Without the folder on the host there is nothing to check the proposal's cwd against: refuse, do not guess.

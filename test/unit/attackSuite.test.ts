@@ -5,7 +5,7 @@
 // ran, so "nothing ran" is proven by the marker's absence, not by trusting the reply. Every refusal must be
 // an error reply with a clear message and exactly one audit record.
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditDecision } from '../../src/core/auditLog';
 import type { PromptContent } from '../../src/core/promptText';
@@ -15,6 +15,7 @@ import {
   argvDefinition,
   createHarness,
   disposeHarness,
+  follow,
   runToCompletion,
   touchDefinition,
   waitUntil,
@@ -495,6 +496,26 @@ const ATTACKS: AttackRow[] = [
 
   // ---- approvals that must not be reused -------------------------------------------------------------
   {
+    name: 'a folder in the workspace replaced by a symbolic link out of it does not take a proposal there',
+    posixOnly: true,
+    setup: (ctx) => {
+      symlinkSync(ctx.h.ports.home, path.join(ctx.h.ports.workspace, 'sub'));
+      propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { cwd: '${workspaceFolder}/sub' }));
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'refused', ran: false, prompted: false, auditDecision: 'refused-policy', message: /symbolic link/ },
+  },
+  {
+    name: 'an "always" approval given for one value of an unconstrained parameter does not cover another value',
+    setup: async (ctx) => {
+      propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { args: [ctx.h.ports.fixture('touch.js'), ctx.marker, '${param:what}'], parameters: { what: {} } }));
+      await approveAlways(ctx, 'ws.x', { what: 'build.js' });
+    },
+    request: () => start('ws.x', { what: '--require=./evil.js' }),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => assert.match(lastPrompt(ctx).detail, /what = --require=\.\/evil\.js — any value: approved for this value only/),
+  },
+  {
     name: 'an "always" approval replayed after the definition changed by one character asks again',
     setup: async (ctx) => {
       propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { args: [ctx.h.ports.fixture('touch.js'), ctx.marker, 'release'] }));
@@ -815,6 +836,48 @@ describe('attack suite', function () {
     await h.service.dispose();
     assert.equal(existsSync(ctx.marker), false);
     assert.deepEqual(h.ports.audits.map((a) => a.decision), ['approved-once', 'denied']);
+  });
+
+  it('an "always" approval covers other values of a parameter that a pattern limits, and the prompt said so', async () => {
+    const h = createHarness();
+    ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+    propose(ctx, touchDefinition(h.ports, ctx.marker, { args: [h.ports.fixture('touch.js'), ctx.marker, '${param:branch}'], parameters: { branch: { pattern: '[a-z]+' } } }));
+    await approveAlways(ctx, 'ws.x', { branch: 'main' });
+    assert.match(lastPrompt(ctx).detail, /branch = main — must match \/\[a-z\]\+\//);
+    const other = await runToCompletion(h.service, start('ws.x', { branch: 'develop' }));
+    assert.equal(other.outcome?.exitCode, 0);
+    assert.equal(h.ports.prompt.shown.length, 1);
+  });
+
+  it('runs waiting for a free slot are bounded: beyond the queue, requests are refused as busy', async () => {
+    const h = createHarness({ maxConcurrentRuns: 1, maxQueuedRuns: 2 });
+    ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+    h.ports.trustedSetting = { 'host.sleep': { program: 'node', args: ['-e', 'setTimeout(() => {}, 60000)'], confirm: 'never' } };
+    const admitted = [];
+    for (let i = 0; i < 3; i++) admitted.push(await h.service.start(start('host.sleep')));
+    assert.ok(admitted.every((reply) => reply.ok === true), JSON.stringify(admitted));
+    const refused = await h.service.start(start('host.sleep'));
+    assert.equal(refused.code, 'busy');
+    assert.match(refused.message as string, /waiting for a free slot/);
+    assert.equal(h.ports.audits.at(-1)?.decision, 'refused-busy');
+  });
+
+  it('a workspace script rewritten while its approved run waits for a slot does not run', async () => {
+    const h = createHarness({ maxConcurrentRuns: 1 });
+    ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+    h.ports.trustedSetting = { 'host.sleep': { program: 'node', args: ['-e', 'setTimeout(() => {}, 60000)'], confirm: 'never' } };
+    h.ports.writeWorkspaceFile('scripts/build.js', `require('fs').writeFileSync(${JSON.stringify(ctx.marker)}, 'v1');\n`);
+    propose(ctx, { program: 'node', args: ['${workspaceFolder}/scripts/build.js'] });
+    const blocker = await h.service.start(start('host.sleep'));
+    h.ports.prompt.answer(RUN_ONCE_BUTTON);
+    const queued = await h.service.start(start('ws.x'));
+    assert.equal(queued.ok, true, JSON.stringify(queued));
+    h.ports.writeWorkspaceFile('scripts/build.js', `require('fs').writeFileSync(${JSON.stringify(ctx.marker)}, 'v2');\n`);
+    await h.service.cancel({ v: 1, runId: blocker.runId });
+    const done = await follow(h.service, queued.runId as string);
+    assert.equal(done.outcome?.reason, 'spawn-failed');
+    assert.match(done.outcome?.message ?? '', /changed after it was approved/);
+    assert.equal(existsSync(ctx.marker), false);
   });
 
   it('an "always" approval for exactly the same definition and files is honoured without a prompt (control case)', async () => {

@@ -208,6 +208,13 @@ export class FakePorts implements BridgePorts {
           ? { ok: false, reason: this.folderUnavailable }
           : { ok: true, paths: { hostPath: this.workspace, containerPath: CONTAINER_FOLDER, hostFlavor: process.platform === 'win32' ? 'win32' : 'posix' } },
       findProgram: (name) => findProgramOnPath(name, this.env),
+      realPath: (hostPath) => {
+        try {
+          return realpathSync.native(hostPath);
+        } catch {
+          return undefined;
+        }
+      },
     };
   }
 
