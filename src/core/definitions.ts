@@ -3,44 +3,44 @@
 // host user may use (shell, confirm) refused in proposals.
 // The ESM build: bundled through its package "main" (UMD), jsonc-parser's dynamic require('./impl/…') breaks at load time.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
-import { z } from 'zod';
-import { commandIdSchema, describeIssues, parameterNameSchema, statusBarSpecSchema, type CommandOrigin, type ParameterSpec } from './protocol';
+import * as z from 'zod/mini';
+import { commandIdSchema, describeIssues, parameterNameSchema, statusBarSpecSchema, text, type CommandOrigin, type ParameterSpec } from './protocol';
 
 export const PROPOSALS_FILE = '.vscode/host-commands.json';
 
 const parameterSchema = z.strictObject({
-  description: z.string().max(500).optional(),
+  description: z.optional(text({ max: 500 })),
   /** A regular expression the whole value must match. */
-  pattern: z.string().max(500).optional(),
-  enum: z.array(z.string().max(4096)).min(1).max(200).optional(),
-  maxLength: z.number().int().positive().max(4096).optional(),
-  required: z.boolean().optional(),
-  default: z.string().max(4096).optional(),
+  pattern: z.optional(text({ max: 500 })),
+  enum: z.optional(z.array(text({ max: 4096 })).check(z.minLength(1), z.maxLength(200))),
+  maxLength: z.optional(z.number().check(z.int(), z.positive(), z.lte(4096))),
+  required: z.optional(z.boolean()),
+  default: z.optional(text({ max: 4096 })),
 });
 export type ParameterDefinition = z.infer<typeof parameterSchema>;
 
-const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name is letters, digits and "_"');
+const envNameSchema = text({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, message: 'an environment variable name is letters, digits and "_"' });
 
 const baseDefinitionShape = {
-  title: z.string().min(1).max(100).optional(),
-  description: z.string().max(500).optional(),
+  title: z.optional(text({ min: 1, max: 100 })),
+  description: z.optional(text({ max: 500 })),
   /** A program name looked up on the host's PATH, or an absolute host path. */
-  program: z.string().min(1).max(1024),
-  args: z.array(z.string().max(8192)).max(256).default([]),
+  program: text({ min: 1, max: 1024 }),
+  args: z._default(z.array(text({ max: 8192 })).check(z.maxLength(256)), []),
   /** Working directory on the host; variables allowed. Default: the workspace folder on the host, else the home folder. */
-  cwd: z.string().max(1024).optional(),
-  env: z.record(envNameSchema, z.string().max(8192)).default({}),
-  parameters: z.record(parameterNameSchema, parameterSchema).default({}),
-  timeoutSeconds: z.number().positive().max(7 * 24 * 3600).optional(),
-  statusBar: statusBarSpecSchema.optional(),
+  cwd: z.optional(text({ max: 1024 })),
+  env: z._default(z.record(envNameSchema, text({ max: 8192 })), {}),
+  parameters: z._default(z.record(parameterNameSchema, parameterSchema), {}),
+  timeoutSeconds: z.optional(z.number().check(z.positive(), z.lte(7 * 24 * 3600))),
+  statusBar: z.optional(statusBarSpecSchema),
 };
 
 export const trustedDefinitionSchema = z.strictObject({
   ...baseDefinitionShape,
   /** Run through the host's shell. Only the host user can ask for this. */
-  shell: z.boolean().default(false),
+  shell: z._default(z.boolean(), false),
   /** `always` (default) asks before each run; `never` runs without asking. */
-  confirm: z.enum(['always', 'never']).default('always'),
+  confirm: z._default(z.enum(['always', 'never']), 'always'),
 });
 
 export const proposedDefinitionSchema = z.strictObject(baseDefinitionShape);
@@ -57,7 +57,7 @@ export interface CommandDefinition extends ProposedDefinition {
 }
 
 export const proposalsFileSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: z.optional(z.string()),
   commands: z.record(z.string(), z.unknown()),
 });
 

@@ -4,7 +4,11 @@
 // Every message is therefore a plain JSON object, versioned, declared once here as a zod schema, and
 // validated on arrival by the side that receives it. Both sides serialize even when they share one host,
 // so a same-host caller cannot slip in getters, prototypes or shared references.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini keeps the bundles small; the English locale gives its errors readable messages.
+z.config(en());
 
 export const PROTOCOL_VERSION = 1;
 
@@ -24,30 +28,47 @@ export const MAX_PARAMS = 32;
 
 const version = z.literal(PROTOCOL_VERSION);
 
-export const commandIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a command id is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+/** A string limited by a pattern and/or a length, with readable messages. */
+export function text(options: { pattern?: RegExp; message?: string; min?: number; max?: number } = {}) {
+  const checks = [];
+  if (options.min !== undefined) checks.push(z.minLength(options.min));
+  if (options.max !== undefined) checks.push(z.maxLength(options.max, options.message));
+  if (options.pattern) checks.push(z.regex(options.pattern, options.message));
+  return checks.length ? z.string().check(...checks) : z.string();
+}
+
+export const commandIdSchema = text({
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+  message: 'a command id is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+});
 
 /** Names that would reach Object.prototype if a record were ever used as a plain object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const parameterNameSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a parameter name is a letter or "_" followed by letters, digits or "_"')
-  .refine((name) => !FORBIDDEN_KEYS.has(name), 'this parameter name is reserved');
+  .check(
+    z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a parameter name is a letter or "_" followed by letters, digits or "_"'),
+    z.refine((name) => !FORBIDDEN_KEYS.has(name), 'this parameter name is reserved'),
+  );
 
-export const paramsSchema = z
+export const paramsSchema = z.pipe(
   // A record schema drops a "__proto__" key before its key schema sees it, so that name would be silently
   // ignored instead of refused like the other reserved names: check for it on the value as it arrived.
-  .custom<Record<string, string>>((value) => !(value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')), {
+  z.custom<Record<string, string>>((value) => !(value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')), {
     message: 'the parameter name "__proto__" is reserved',
-  })
-  .pipe(z.record(parameterNameSchema, z.string().max(MAX_PARAM_VALUE_LENGTH, `a parameter value is at most ${MAX_PARAM_VALUE_LENGTH} characters`)))
-  .refine((params) => Object.keys(params).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`);
+  }),
+  z
+    .record(parameterNameSchema, text({ max: MAX_PARAM_VALUE_LENGTH, message: `a parameter value is at most ${MAX_PARAM_VALUE_LENGTH} characters` }))
+    .check(z.refine((params) => Object.keys(params).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`)),
+);
 
 /** Who asked: recorded in the audit log and shown in the prompt. */
 export const requestSourceSchema = z.enum(['palette', 'statusBar', 'task', 'api', 'cli', 'tool', 'keybinding']);
 export type RequestSource = z.infer<typeof requestSourceSchema>;
+
+const runIdSchema = text({ pattern: /^run-[0-9a-f]{16,64}$/, message: 'not a run id' });
+const count = () => z.number().check(z.int(), z.gte(0));
 
 // ---- requests (workspace side → bridge) -------------------------------------------------------
 
@@ -61,26 +82,26 @@ export const listRequestSchema = z.strictObject({
 export const startRequestSchema = z.strictObject({
   v: version,
   command: commandIdSchema,
-  params: paramsSchema.default({}),
+  params: z._default(paramsSchema, {}),
   source: requestSourceSchema,
   /** true: the caller polls for the output bytes (tasks, CLI); false: output goes to the output channel only. */
-  stream: z.boolean().default(false),
-  /** Terminal columns, so a task's output can be sized; informational only. */
-  label: z.string().max(200).optional(),
+  stream: z._default(z.boolean(), false),
+  /** A label for the run, informational only. */
+  label: z.optional(text({ max: 200 })),
 });
 
 export const pollRequestSchema = z.strictObject({
   v: version,
-  runId: z.string().regex(/^run-[0-9a-f]{16,64}$/),
+  runId: runIdSchema,
   /** Byte offset of the combined output the caller has already consumed. */
-  cursor: z.number().int().nonnegative(),
+  cursor: count(),
   /** How long the bridge may hold the poll open waiting for output. */
-  waitMs: z.number().int().min(0).max(5000).default(1000),
+  waitMs: z._default(z.number().check(z.int(), z.gte(0), z.lte(5000)), 1000),
 });
 
 export const cancelRequestSchema = z.strictObject({
   v: version,
-  runId: z.string().regex(/^run-[0-9a-f]{16,64}$/),
+  runId: runIdSchema,
 });
 
 export type ListRequest = z.infer<typeof listRequestSchema>;
@@ -113,20 +134,20 @@ export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 
 export const parameterSpecSchema = z.strictObject({
   name: parameterNameSchema,
-  description: z.string().optional(),
-  pattern: z.string().optional(),
-  enum: z.array(z.string()).optional(),
-  maxLength: z.number().int().positive().optional(),
+  description: z.optional(z.string()),
+  pattern: z.optional(z.string()),
+  enum: z.optional(z.array(z.string())),
+  maxLength: z.optional(z.number().check(z.int(), z.positive())),
   required: z.boolean(),
-  default: z.string().optional(),
+  default: z.optional(z.string()),
 });
 export type ParameterSpec = z.infer<typeof parameterSpecSchema>;
 
 export const statusBarSpecSchema = z.strictObject({
-  text: z.string().max(100),
-  tooltip: z.string().max(500).optional(),
-  alignment: z.enum(['left', 'right']).default('left'),
-  priority: z.number().optional(),
+  text: text({ max: 100 }),
+  tooltip: z.optional(text({ max: 500 })),
+  alignment: z._default(z.enum(['left', 'right']), 'left'),
+  priority: z.optional(z.number()),
 });
 export type StatusBarSpec = z.infer<typeof statusBarSpecSchema>;
 
@@ -136,10 +157,10 @@ export type CommandOrigin = z.infer<typeof commandOriginSchema>;
 export const commandSummarySchema = z.strictObject({
   id: commandIdSchema,
   title: z.string(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   origin: commandOriginSchema,
   parameters: z.array(parameterSpecSchema),
-  statusBar: statusBarSpecSchema.optional(),
+  statusBar: z.optional(statusBarSpecSchema),
   /** What the user will be asked before it runs: nothing, a confirmation, or a first-time approval. */
   prompt: z.enum(['none', 'confirm', 'approve']),
 });
@@ -174,9 +195,7 @@ export const startResponseSchema = z.strictObject({
   runId: z.string(),
   resolved: resolvedViewSchema,
   /** The workspace folder on both sides, when known, so the caller can turn host paths in output into container paths. */
-  folder: z
-    .strictObject({ hostPath: z.string(), containerPath: z.string(), hostFlavor: z.enum(['posix', 'win32']) })
-    .optional(),
+  folder: z.optional(z.strictObject({ hostPath: z.string(), containerPath: z.string(), hostFlavor: z.enum(['posix', 'win32']) })),
 });
 export type StartResponse = z.infer<typeof startResponseSchema>;
 
@@ -188,12 +207,12 @@ export const outputChunkSchema = z.strictObject({
 export type OutputChunk = z.infer<typeof outputChunkSchema>;
 
 export const runOutcomeSchema = z.strictObject({
-  exitCode: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  durationMs: z.number().nonnegative(),
+  exitCode: z.nullable(z.number().check(z.int())),
+  signal: z.nullable(z.string()),
+  durationMs: z.number().check(z.gte(0)),
   /** Why it ended abnormally: cancelled, timed out, caller gone, failed to start. */
   reason: z.enum(['exited', 'cancelled', 'timeout', 'caller-gone', 'spawn-failed', 'shutdown']),
-  message: z.string().optional(),
+  message: z.optional(z.string()),
 });
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 
@@ -201,9 +220,9 @@ export const pollResponseSchema = z.strictObject({
   v: version,
   ok: z.literal(true),
   chunks: z.array(outputChunkSchema),
-  cursor: z.number().int().nonnegative(),
+  cursor: count(),
   /** Present once the process has ended and every byte before it has been delivered. */
-  outcome: runOutcomeSchema.optional(),
+  outcome: z.optional(runOutcomeSchema),
 });
 export type PollResponse = z.infer<typeof pollResponseSchema>;
 
@@ -246,7 +265,7 @@ export function toWire(value: unknown, maxBytes = MAX_REQUEST_BYTES): unknown {
 }
 
 /** Validates a message that arrived from the other side; returns it or throws a ProtocolError. */
-export function parseMessage<S extends z.ZodType>(schema: S, raw: unknown, maxBytes = MAX_REQUEST_BYTES): z.output<S> {
+export function parseMessage<S extends z.ZodMiniType>(schema: S, raw: unknown, maxBytes = MAX_REQUEST_BYTES): z.output<S> {
   const wire = toWire(raw, maxBytes);
   if (wire !== null && typeof wire === 'object' && 'v' in wire && wire.v !== PROTOCOL_VERSION) {
     throw new ProtocolError('unsupported-version', `protocol version ${JSON.stringify(wire.v)} is not supported (this bridge speaks ${PROTOCOL_VERSION})`);
@@ -258,10 +277,10 @@ export function parseMessage<S extends z.ZodType>(schema: S, raw: unknown, maxBy
   return parsed.data;
 }
 
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(message)'}: ${issue.message}`)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(message)'}: ${issue.message}`)
     .join('; ');
 }
 

@@ -1,7 +1,7 @@
 // Typed calls into the bridge. Every message is serialized as it would be across extension hosts and
 // every reply is validated: the workspace part trusts the bridge's decisions, not the shape of its data.
 import * as vscode from 'vscode';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   BridgeCommands,
   cancelReplySchema,
@@ -30,7 +30,7 @@ export class BridgeError extends Error {
   }
 }
 
-type Success<S extends z.ZodType> = Extract<z.output<S>, { ok: true }>;
+type Success<S extends z.ZodMiniType> = Extract<z.output<S>, { ok: true }>;
 
 export class BridgeClient {
   hello() {
@@ -53,7 +53,7 @@ export class BridgeClient {
     return this.call(BridgeCommands.cancel, { v: PROTOCOL_VERSION, runId }, cancelReplySchema);
   }
 
-  private async call<S extends z.ZodType>(command: string, message: unknown, schema: S): Promise<Success<S>> {
+  private async call<S extends z.ZodMiniType>(command: string, message: unknown, schema: S): Promise<Success<S>> {
     let reply: unknown;
     try {
       reply = await vscode.commands.executeCommand(command, toWire(message));

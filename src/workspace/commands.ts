@@ -1,6 +1,6 @@
 // Every command the workspace part registers, in one table.
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
 import type { BridgeClient } from './bridgeClient';
 import { pickAndRun, runSummary } from './picker';
@@ -16,7 +16,7 @@ export interface WorkspaceContext {
 /** The public `hostCommands.run` argument, for keybindings and other extensions. */
 const publicRunArgsSchema = z.strictObject({
   command: commandIdSchema,
-  params: paramsSchema.optional(),
+  params: z.optional(paramsSchema),
 });
 
 type Handler = (...args: unknown[]) => unknown;

@@ -2,7 +2,7 @@
 // entry naming a command and its params. VS Code resolves ${input:…}, ${workspaceFolder} and the other
 // variables in the definition before handing it to the CustomExecution callback.
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
 import type { BridgeClient } from './bridgeClient';
 import { HostTaskTerminal } from './taskTerminal';
@@ -12,7 +12,7 @@ export const HOST_TASK_TYPE = 'host';
 const hostTaskDefinitionSchema = z.object({
   type: z.literal(HOST_TASK_TYPE),
   command: commandIdSchema,
-  params: paramsSchema.optional(),
+  params: z.optional(paramsSchema),
 });
 
 export class HostTaskProvider implements vscode.TaskProvider {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { proposedDefinitionSchema, proposalsFileSchema, trustedDefinitionSchema } from '../../src/core/definitions';
 import { BridgeCommands } from '../../src/core/protocol';
 
@@ -57,7 +57,7 @@ function sourceOf(part: 'bridge' | 'workspace'): string {
 const sorted = (keys: Iterable<string>) => [...keys].sort();
 
 /** Keys of a zod object whose value cannot be left out (no optional, no default). */
-function requiredKeys(shape: Record<string, z.ZodType>): string[] {
+function requiredKeys(shape: Record<string, z.ZodMiniType>): string[] {
   return Object.entries(shape)
     .filter(([, schema]) => !schema.safeParse(undefined).success)
     .map(([key]) => key);
@@ -73,24 +73,24 @@ function definitionSchemaOf(property: JsonSchemaObject | undefined, where: strin
 }
 
 /** The zod schema inside optional/default wrappers. */
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current: z.ZodType = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap() as z.ZodType;
+function unwrap(schema: z.ZodMiniType): z.ZodMiniType {
+  let current: z.ZodMiniType = schema;
+  while (current instanceof z.ZodMiniOptional || current instanceof z.ZodMiniDefault) current = current.def.innerType as z.ZodMiniType;
   return current;
 }
 
-function parameterShape(schema: typeof trustedDefinitionSchema | typeof proposedDefinitionSchema): Record<string, z.ZodType> {
+function parameterShape(schema: typeof trustedDefinitionSchema | typeof proposedDefinitionSchema): Record<string, z.ZodMiniType> {
   const record = unwrap(schema.shape.parameters);
-  assert.ok(record instanceof z.ZodRecord);
-  const value = record.valueType as z.ZodType;
-  assert.ok(value instanceof z.ZodObject);
-  return value.shape as Record<string, z.ZodType>;
+  assert.ok(record instanceof z.ZodMiniRecord);
+  const value = record.def.valueType as z.ZodMiniType;
+  assert.ok(value instanceof z.ZodMiniObject);
+  return value.shape as Record<string, z.ZodMiniType>;
 }
 
-function statusBarShape(schema: typeof trustedDefinitionSchema | typeof proposedDefinitionSchema): Record<string, z.ZodType> {
+function statusBarShape(schema: typeof trustedDefinitionSchema | typeof proposedDefinitionSchema): Record<string, z.ZodMiniType> {
   const object = unwrap(schema.shape.statusBar);
-  assert.ok(object instanceof z.ZodObject);
-  return object.shape as Record<string, z.ZodType>;
+  assert.ok(object instanceof z.ZodMiniObject);
+  return object.shape as Record<string, z.ZodMiniType>;
 }
 
 function hiddenFromPalette(manifest: Manifest): Set<string> {
