@@ -28,6 +28,7 @@ import {
   type RequestSource,
   type RunOutcome,
 } from './protocol';
+import { containerToHost } from './pathMapping';
 import { resolveCommand, type HostFacts, type ResolvedCommand } from './resolve';
 
 export { BridgeCommands };
@@ -177,7 +178,8 @@ export class BridgeService {
         throw new RefusalError('invalid-params', `${definition.id}: ${params.errors.join('; ')}`, 'refused-invalid', definition.id);
       }
       const host = await this.ports.hostFacts();
-      const resolved = resolveCommand(definition, params.values, host);
+      const requestedCwd = request.cwd === undefined ? undefined : mapCallerCwd(request.cwd, host, definition.id);
+      const resolved = resolveCommand(definition, params.values, host, { requestedCwd });
       if (!resolved.ok) throw new RefusalError('refused', `${definition.id}: ${resolved.message}`, 'refused-policy', definition.id);
 
       if (this.waitingToStart.length >= this.limits.maxQueuedRuns) {
@@ -518,6 +520,14 @@ function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** A container working directory → the same place on the host; outside the workspace folder, refused. */
+function mapCallerCwd(containerCwd: string, host: HostFacts, commandId: string): string {
+  if (!host.folder.ok) throw new RefusalError('refused', `${commandId}: cannot use the working directory ${containerCwd}: ${host.folder.reason}`, 'refused-policy', commandId);
+  const mapped = containerToHost(containerCwd, host.folder.paths);
+  if (!mapped.ok) throw new RefusalError('refused', `${commandId}: working directory refused: ${mapped.reason}`, 'refused-policy', commandId);
+  return mapped.hostPath;
 }
 
 function safeWire(raw: unknown): unknown {

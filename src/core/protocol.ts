@@ -86,6 +86,11 @@ export const startRequestSchema = z.strictObject({
   source: requestSourceSchema,
   /** true: the caller polls for the output bytes (tasks, CLI); false: output goes to the output channel only. */
   stream: z._default(z.boolean(), false),
+  /**
+   * The caller's working directory as the container sees it (a task's cwd, the CLI's current folder).
+   * It must lie inside the workspace folder and is mapped to the host; used when the definition sets no cwd.
+   */
+  cwd: z.optional(text({ min: 1, max: 1024 })),
   /** A label for the run, informational only. */
   label: z.optional(text({ max: 200 })),
 });

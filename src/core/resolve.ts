@@ -93,10 +93,15 @@ function isOnlyAbsentParam(template: string, definition: CommandDefinition, para
   return match !== null && !definition.shell && Object.hasOwn(definition.parameters, match[1]!) && !Object.hasOwn(params, match[1]!);
 }
 
-export function resolveCommand(definition: CommandDefinition, params: ParamValues, host: HostFacts): ResolveResult {
+export interface ResolveOptions {
+  /** The caller's working directory, already mapped to the host; used when the definition sets no cwd. */
+  requestedCwd?: string;
+}
+
+export function resolveCommand(definition: CommandDefinition, params: ParamValues, host: HostFacts, options: ResolveOptions = {}): ResolveResult {
   try {
     const api = hostPathApi(host);
-    const defaultCwd = host.folder.ok ? host.folder.paths.hostPath : host.userHome;
+    const defaultCwd = options.requestedCwd ?? (host.folder.ok ? host.folder.paths.hostPath : host.userHome);
     const cwd = api.normalize(definition.cwd !== undefined ? expand(definition.cwd, definition, params, host, 'cwd') : defaultCwd);
     if (!api.isAbsolute(cwd)) throw new ResolveError(`cwd must be an absolute host path, got ${JSON.stringify(cwd)}`);
     if (definition.origin === 'workspace' && host.folder.ok && !isInside(cwd, host.folder.paths.hostPath, api)) {

@@ -17,6 +17,8 @@ export interface WorkspaceContext {
 const publicRunArgsSchema = z.strictObject({
   command: commandIdSchema,
   params: z.optional(paramsSchema),
+  /** A working directory inside the workspace, as the container sees it. */
+  cwd: z.optional(z.string()),
 });
 
 type Handler = (...args: unknown[]) => unknown;
@@ -46,7 +48,7 @@ async function runPublic(ctx: WorkspaceContext, args: unknown, onChange: RunList
   const summary = listed.commands.find((command) => command.id === parsed.data.command);
   // An id the bridge does not list still goes to the bridge, which refuses it and audits the attempt.
   const fallback = { id: parsed.data.command, title: parsed.data.command, origin: 'user' as const, parameters: [], prompt: 'confirm' as const };
-  return runSummary(ctx.client, summary ?? fallback, parsed.data.params ?? {}, 'api', onChange);
+  return runSummary(ctx.client, summary ?? fallback, parsed.data.params ?? {}, 'api', onChange, parsed.data.cwd);
 }
 
 async function runFromStatusBar(ctx: WorkspaceContext, id: string, onChange: RunListener): Promise<void> {

@@ -65,8 +65,9 @@ export async function runSummary(
   given: Record<string, string>,
   source: RequestSource,
   onChange?: RunListener,
+  cwd?: string,
 ): Promise<RunResult | undefined> {
   const params = await askForParameters(command, given);
   if (!params) return undefined;
-  return runWithNotifications(client, { command: command.id, title: command.title, params, source }, onChange);
+  return runWithNotifications(client, { command: command.id, title: command.title, params, source, cwd }, onChange);
 }

@@ -11,6 +11,7 @@ export interface RunRequest {
   title: string;
   params: Record<string, string>;
   source: RequestSource;
+  cwd?: string;
 }
 
 export interface RunResult {
@@ -26,7 +27,7 @@ export type RunListener = (event: { command: string; runId: string; running: boo
 export async function runWithNotifications(client: BridgeClient, request: RunRequest, onChange?: RunListener): Promise<RunResult> {
   let started;
   try {
-    started = await client.start({ command: request.command, params: request.params, source: request.source, stream: false });
+    started = await client.start({ command: request.command, params: request.params, source: request.source, stream: false, ...(request.cwd ? { cwd: request.cwd } : {}) });
   } catch (error) {
     return reportRefusal(request, error);
   }

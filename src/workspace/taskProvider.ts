@@ -13,6 +13,7 @@ const hostTaskDefinitionSchema = z.object({
   type: z.literal(HOST_TASK_TYPE),
   command: commandIdSchema,
   params: z.optional(paramsSchema),
+  cwd: z.optional(z.string()),
 });
 
 export class HostTaskProvider implements vscode.TaskProvider {
@@ -39,8 +40,8 @@ export class HostTaskProvider implements vscode.TaskProvider {
     const execution = new vscode.CustomExecution(async (resolved) => {
       const parsed = hostTaskDefinitionSchema.safeParse(resolved);
       if (!parsed.success) return new InvalidTaskTerminal(`Invalid "host" task: ${describeIssues(parsed.error)}`);
-      const { command, params = {} } = parsed.data;
-      return new HostTaskTerminal(this.client, { command, params }, (runId, running) => this.onRunning?.(command, runId, running));
+      const { command, params = {}, cwd } = parsed.data;
+      return new HostTaskTerminal(this.client, { command, params, cwd }, (runId, running) => this.onRunning?.(command, runId, running));
     });
     const task = new vscode.Task(definition, scope, name, 'host', execution, []);
     task.detail = `Runs "${String(definition.command)}" on the host`;

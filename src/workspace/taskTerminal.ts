@@ -15,6 +15,8 @@ const CLOSE_DELAY_MS = 150;
 export interface HostTaskRequest {
   command: string;
   params: Record<string, string>;
+  /** The working directory in the container; the bridge maps it to the host. */
+  cwd?: string;
 }
 
 export class HostTaskTerminal implements vscode.Pseudoterminal {
@@ -48,7 +50,8 @@ export class HostTaskTerminal implements vscode.Pseudoterminal {
   private async run(): Promise<void> {
     let exitCode: number;
     try {
-      const started = await this.client.start({ command: this.request.command, params: this.request.params, source: 'task', stream: true });
+      const { command, params, cwd } = this.request;
+      const started = await this.client.start({ command, params, source: 'task', stream: true, ...(cwd ? { cwd } : {}) });
       this.folder = started.folder;
       this.onRunning?.(started.runId, true);
       try {

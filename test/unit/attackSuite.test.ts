@@ -849,6 +849,50 @@ describe('attack suite', function () {
     assert.equal(h.ports.prompt.shown.length, 1);
   });
 
+  describe("the caller's working directory (a container path) is mapped to the host or refused", () => {
+    const outside: Array<[string, string]> = [
+      ['an absolute path outside the workspace', '/etc'],
+      ['a ".." walk out of the workspace', '/workspaces/proj/../other'],
+      ['a sibling folder sharing the prefix', '/workspaces/project'],
+      ['a relative walk out', '../..'],
+    ];
+    for (const [what, cwd] of outside) {
+      it(`${what} is refused, nothing runs`, async () => {
+        const h = createHarness();
+        ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+        h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, ctx.marker, { confirm: 'never' }) };
+        const reply = await h.service.start(start('host.touch', {}, { cwd }));
+        assert.equal(reply.code, 'refused', JSON.stringify(reply));
+        assert.match(reply.message as string, /outside the workspace folder|does not map/);
+        assert.equal(h.ports.audits.at(-1)?.decision, 'refused-policy');
+        await h.service.dispose();
+        assert.equal(existsSync(ctx.marker), false);
+      });
+    }
+
+    it('a folder inside the workspace runs in the same folder on the host', async () => {
+      const h = createHarness();
+      ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+      h.ports.writeWorkspaceFile('sub/dir/.keep', '');
+      h.ports.trustedSetting = { 'host.pwd': { program: 'node', args: ['-e', 'process.stdout.write(process.cwd())'], confirm: 'never' } };
+      const done = await runToCompletion(h.service, start('host.pwd', {}, { cwd: '/workspaces/proj/sub/dir' }));
+      assert.equal(done.outcome?.exitCode, 0, JSON.stringify(done.start));
+      assert.equal(done.stdout.toString(), path.join(h.ports.workspace, 'sub', 'dir'));
+    });
+
+    it('without a host copy of the folder (SSH, volume clone) a caller cwd is refused with the reason', async () => {
+      const h = createHarness();
+      ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+      h.ports.folderUnavailable = 'the folder lives only on the SSH remote';
+      h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, ctx.marker, { confirm: 'never' }) };
+      const reply = await h.service.start(start('host.touch', {}, { cwd: '/workspaces/proj' }));
+      assert.equal(reply.code, 'refused');
+      assert.match(reply.message as string, /only on the SSH remote/);
+      await h.service.dispose();
+      assert.equal(existsSync(ctx.marker), false);
+    });
+  });
+
   it('runs waiting for a free slot are bounded: beyond the queue, requests are refused as busy', async () => {
     const h = createHarness({ maxConcurrentRuns: 1, maxQueuedRuns: 2 });
     ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
