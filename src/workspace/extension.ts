@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { PROPOSALS_FILE } from '../core/definitions';
 import { BridgeClient } from './bridgeClient';
+import { CliServer } from './cliServer';
 import { registerAll, workspaceCommands } from './commands';
 import { cancelAllFollowedRuns } from './runSession';
 import { StatusBar } from './statusBar';
@@ -34,6 +35,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.tasks.registerTaskProvider(HOST_TASK_TYPE, new HostTaskProvider(client, (command, runId, running) => statusBar.setRunning(command, runId, running))),
   );
   void refresh();
+
+  const onRunning = (command: string, runId: string, running: boolean) => statusBar.setRunning(command, runId, running);
+  CliServer.start(context, client, onRunning).then(
+    (server) => context.subscriptions.push(server),
+    (error: Error) => console.error(`Host Commands: the host-command CLI is unavailable: ${error.message}`),
+  );
 }
 
 export function deactivate(): Promise<void> {

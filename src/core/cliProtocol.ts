@@ -1,0 +1,77 @@
+// The local protocol between the `host-command` CLI in the container terminal and the workspace part:
+// newline-delimited JSON over a Unix socket in a private folder. The workspace part forwards each request
+// to the bridge like any other entry point, so the CLI gets the same validation, prompts and audit.
+import * as z from 'zod/mini';
+import { commandIdSchema, commandSummarySchema, paramsSchema, PROTOCOL_VERSION, runOutcomeSchema, text } from './protocol';
+
+export const CLI_ENV_SOCKET = 'HOST_COMMANDS_IPC';
+
+export const cliRequestSchema = z.union([
+  z.strictObject({ v: z.literal(PROTOCOL_VERSION), kind: z.literal('list') }),
+  z.strictObject({
+    v: z.literal(PROTOCOL_VERSION),
+    kind: z.literal('run'),
+    command: commandIdSchema,
+    params: z._default(paramsSchema, {}),
+    cwd: z.optional(text({ min: 1, max: 1024 })),
+  }),
+]);
+export type CliRequest = z.infer<typeof cliRequestSchema>;
+
+export const cliFrameSchema = z.union([
+  z.strictObject({ kind: z.literal('list'), commands: z.array(commandSummarySchema) }),
+  z.strictObject({ kind: z.literal('output'), stream: z.enum(['stdout', 'stderr']), data: z.string() }),
+  z.strictObject({ kind: z.literal('exit'), outcome: runOutcomeSchema }),
+  z.strictObject({ kind: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type CliFrame = z.infer<typeof cliFrameSchema>;
+
+export interface ParsedArgs {
+  kind: 'help' | 'list' | 'run';
+  command?: string;
+  params: Record<string, string>;
+  cwd?: string;
+  error?: string;
+}
+
+export const CLI_USAGE = `Usage: host-command <command-id> [name=value ...]
+       host-command --list
+Runs an approved host command on the host machine, through VS Code's Host Commands bridge.
+Output and exit code are the host process's. Ctrl-C cancels it on the host.
+Options:
+  --list        list the host commands you can run here
+  --cwd DIR     working directory inside the workspace (default: the current directory)
+  --no-cwd      use the command's own working directory
+  -h, --help    show this help`;
+
+/** Parses the CLI's arguments; pure, so it is unit-tested. */
+export function parseCliArgs(argv: string[], currentDirectory: string): ParsedArgs {
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  let command: string | undefined;
+  let cwd: string | undefined = currentDirectory;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (command === undefined && (arg === '-h' || arg === '--help')) return { kind: 'help', params };
+    if (command === undefined && arg === '--list') return { kind: 'list', params };
+    if (command === undefined && arg === '--no-cwd') {
+      cwd = undefined;
+      continue;
+    }
+    if (command === undefined && arg === '--cwd') {
+      const value = argv[++i];
+      if (value === undefined) return { kind: 'help', params, error: '--cwd needs a folder' };
+      cwd = value;
+      continue;
+    }
+    if (command === undefined) {
+      if (arg.startsWith('-')) return { kind: 'help', params, error: `unknown option ${arg}` };
+      command = arg;
+      continue;
+    }
+    const equals = arg.indexOf('=');
+    if (equals <= 0) return { kind: 'help', params, error: `parameters are name=value, got ${JSON.stringify(arg)}` };
+    params[arg.slice(0, equals)] = arg.slice(equals + 1);
+  }
+  if (command === undefined) return { kind: 'help', params, error: 'which host command? (host-command --list shows them)' };
+  return { kind: 'run', command, params, ...(cwd !== undefined ? { cwd } : {}) };
+}

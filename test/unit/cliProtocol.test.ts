@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { cliFrameSchema, cliRequestSchema, parseCliArgs } from '../../src/core/cliProtocol';
+
+describe('host-command CLI arguments', () => {
+  it('a command id, name=value parameters and the current folder as cwd', () => {
+    const parsed = parseCliArgs(['greet', 'who=world', 'greeting=a=b'], '/workspaces/proj/sub');
+    assert.deepEqual({ ...parsed, params: { ...parsed.params } }, {
+      kind: 'run',
+      command: 'greet',
+      params: { who: 'world', greeting: 'a=b' },
+      cwd: '/workspaces/proj/sub',
+    });
+  });
+
+  it('a value keeps spaces, quotes and shell characters verbatim', () => {
+    const parsed = parseCliArgs(['greet', 'who=x; rm -rf ~ "$(id)"'], '/w');
+    assert.equal(parsed.params.who, 'x; rm -rf ~ "$(id)"');
+  });
+
+  it('--cwd and --no-cwd', () => {
+    assert.equal(parseCliArgs(['--cwd', '/workspaces/proj/a', 'greet'], '/x').cwd, '/workspaces/proj/a');
+    assert.equal(parseCliArgs(['--no-cwd', 'greet'], '/x').cwd, undefined);
+    assert.match(parseCliArgs(['--cwd'], '/x').error ?? '', /needs a folder/);
+  });
+
+  it('--list and --help', () => {
+    assert.equal(parseCliArgs(['--list'], '/x').kind, 'list');
+    assert.equal(parseCliArgs(['-h'], '/x').kind, 'help');
+    assert.equal(parseCliArgs(['--help'], '/x').error, undefined);
+  });
+
+  it('refuses what is not a parameter, unknown options and a missing command, with a reason', () => {
+    assert.match(parseCliArgs(['greet', 'world'], '/x').error ?? '', /name=value/);
+    assert.match(parseCliArgs(['greet', '=x'], '/x').error ?? '', /name=value/);
+    assert.match(parseCliArgs(['--force'], '/x').error ?? '', /unknown option --force/);
+    assert.match(parseCliArgs([], '/x').error ?? '', /which host command/);
+  });
+
+  it('a "__proto__=x" argument becomes an own key that the protocol then refuses', () => {
+    const parsed = parseCliArgs(['greet', '__proto__=x'], '/x');
+    assert.equal(Object.hasOwn(parsed.params, '__proto__'), true);
+    const request = cliRequestSchema.safeParse({ v: 1, kind: 'run', command: 'greet', params: JSON.parse(JSON.stringify({ ...parsed.params })) });
+    assert.equal(request.success, false);
+  });
+});
+
+describe('host-command socket messages', () => {
+  it('accepts the two request kinds and refuses anything else', () => {
+    assert.equal(cliRequestSchema.safeParse({ v: 1, kind: 'list' }).success, true);
+    assert.equal(cliRequestSchema.safeParse({ v: 1, kind: 'run', command: 'a', params: { x: 'y' }, cwd: '/w' }).success, true);
+    assert.equal(cliRequestSchema.safeParse({ v: 1, kind: 'run', command: 'a; rm', params: {} }).success, false);
+    assert.equal(cliRequestSchema.safeParse({ v: 1, kind: 'approve', command: 'a' }).success, false);
+    assert.equal(cliRequestSchema.safeParse({ v: 2, kind: 'list' }).success, false);
+    assert.equal(cliRequestSchema.safeParse({ v: 1, kind: 'list', extra: true }).success, false);
+  });
+
+  it('frames carry output, the outcome or an error', () => {
+    assert.equal(cliFrameSchema.safeParse({ kind: 'output', stream: 'stdout', data: 'aGk=' }).success, true);
+    assert.equal(cliFrameSchema.safeParse({ kind: 'exit', outcome: { exitCode: 0, signal: null, durationMs: 3, reason: 'exited' } }).success, true);
+    assert.equal(cliFrameSchema.safeParse({ kind: 'error', code: 'denied', message: 'no' }).success, true);
+    assert.equal(cliFrameSchema.safeParse({ kind: 'output', stream: 'stdin', data: '' }).success, false);
+  });
+});
