@@ -150,7 +150,7 @@ export class BridgeService {
 
   async list(raw: unknown): Promise<Reply> {
     return this.handle(raw, async () => {
-      parseMessage(listRequestSchema, raw);
+      const request = parseMessage(listRequestSchema, raw);
       const { definitions, warnings } = await this.definitions();
       const commands: CommandSummary[] = definitions.map((definition) => ({
         id: definition.id,
@@ -159,7 +159,7 @@ export class BridgeService {
         origin: definition.origin,
         parameters: parameterSpecs(definition),
         statusBar: definition.statusBar,
-        prompt: definition.origin === 'workspace' ? 'approve' : definition.confirm === 'never' ? 'none' : 'confirm',
+        prompt: definition.origin === 'workspace' ? 'approve' : definition.confirm === 'never' && request.source !== 'tool' ? 'none' : 'confirm',
       }));
       return { v: PROTOCOL_VERSION, ok: true, commands, warnings };
     });
@@ -277,7 +277,8 @@ export class BridgeService {
   /** Asks the user when the definition calls for it. Resolves to the audit decision, or throws a refusal. */
   private async decide(definition: CommandDefinition, command: ResolvedCommand, source: RequestSource, params: ParamValues): Promise<Approval> {
     if (definition.origin === 'user') {
-      if (definition.confirm === 'never') return { decision: 'trusted' };
+      // An agent's request is always confirmed: "never" is the user's choice for their own clicks, not a model's.
+      if (definition.confirm === 'never' && source !== 'tool') return { decision: 'trusted' };
       const answer = await this.prompt(promptContent('confirm', command, source, this.ports.workspaceLabel()), command);
       if (answer !== RUN_BUTTON) throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
       return { decision: 'trusted' };

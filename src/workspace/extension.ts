@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { PROPOSALS_FILE } from '../core/definitions';
 import { BridgeClient } from './bridgeClient';
 import { CliServer } from './cliServer';
+import { registerLanguageModelTools } from './languageModelTools';
 import { registerAll, workspaceCommands } from './commands';
 import { cancelAllFollowedRuns } from './runSession';
 import { StatusBar } from './statusBar';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     proposals.onDidDelete(refresh),
     vscode.workspace.onDidGrantWorkspaceTrust(refresh),
     ...registerAll(workspaceCommands({ client, statusBar, refresh })),
+    ...registerLanguageModelTools(client),
     vscode.tasks.registerTaskProvider(HOST_TASK_TYPE, new HostTaskProvider(client, (command, runId, running) => statusBar.setRunning(command, runId, running))),
   );
   void refresh();

@@ -893,6 +893,21 @@ describe('attack suite', function () {
     });
   });
 
+  it('an AI agent tool request is confirmed on the host even for a "confirm: never" command; Cancel runs nothing', async () => {
+    const h = createHarness();
+    ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+    h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, ctx.marker, { confirm: 'never' }) };
+    const listed = await h.service.list({ v: 1, source: 'tool' });
+    assert.equal((listed.commands as Array<{ prompt: string }>)[0]?.prompt, 'confirm');
+    const reply = await h.service.start(start('host.touch', {}, { source: 'tool' }));
+    assert.equal(reply.code, 'denied');
+    assert.equal(h.ports.prompt.shown.length, 1);
+    assert.match(lastPrompt(ctx).detail, /Requested by an AI agent tool/);
+    await h.service.dispose();
+    assert.equal(existsSync(ctx.marker), false);
+    assert.equal(h.ports.audits.at(-1)?.source, 'tool');
+  });
+
   it('runs waiting for a free slot are bounded: beyond the queue, requests are refused as busy', async () => {
     const h = createHarness({ maxConcurrentRuns: 1, maxQueuedRuns: 2 });
     ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
