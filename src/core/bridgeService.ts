@@ -87,6 +87,8 @@ export interface BridgeLimits {
   callerLeaseMs: number;
   relayHighWaterMark: number;
   pollMaxBytes: number;
+  /** How long a finished run stays answerable after its caller last asked about it. */
+  finishedRunRetentionMs: number;
 }
 
 export const DEFAULT_LIMITS: BridgeLimits = {
@@ -96,6 +98,7 @@ export const DEFAULT_LIMITS: BridgeLimits = {
   callerLeaseMs: 10_000,
   relayHighWaterMark: 1024 * 1024,
   pollMaxBytes: 1024 * 1024,
+  finishedRunRetentionMs: 30_000,
 };
 
 interface Run {
@@ -106,6 +109,7 @@ interface Run {
   startedAt: number;
   lastSeen: number;
   outcome?: RunOutcome;
+  endedAt?: number;
   outputBytes: number;
   decision: AuditDecision;
   /** For a proposal: the workspace files' content as approved, checked again just before the process starts. */
@@ -207,13 +211,11 @@ export class BridgeService {
         // Its output went to the output channel only; the caller polls for the outcome (and to keep its lease).
         if (!run.outcome) await settledWithin(run.finished, request.waitMs);
         run.lastSeen = Date.now();
-        if (run.outcome) this.forgetLater(run);
         return { v: PROTOCOL_VERSION, ok: true, chunks: [], cursor: request.cursor, ...(run.outcome ? { outcome: run.outcome } : {}) };
       }
       const read = await run.relay.read(request.cursor, { maxBytes: this.limits.pollMaxBytes, waitMs: request.waitMs });
       run.lastSeen = Date.now();
       const delivered = read.finished && run.outcome !== undefined;
-      if (delivered) this.forgetLater(run);
       return {
         v: PROTOCOL_VERSION,
         ok: true,
@@ -407,6 +409,7 @@ export class BridgeService {
       result = await handle.done;
     }
     this.releaseSlot();
+    run.endedAt = Date.now();
     run.outcome = { exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, reason: result.reason, ...(result.message ? { message: result.message } : {}) };
     // The outcome is set before the relay ends, so a poll that sees the end also sees the outcome.
     run.relay.end();
@@ -421,7 +424,6 @@ export class BridgeService {
       outputBytes: run.outputBytes,
       ...(result.message ? { message: result.message } : {}),
     });
-    if (!run.stream) this.forgetLater(run);
   }
 
   private stopRun(run: Run, why: 'cancelled' | 'caller-gone' | 'shutdown'): void {
@@ -444,12 +446,10 @@ export class BridgeService {
     const now = Date.now();
     for (const run of this.runs.values()) {
       if (!run.outcome && now - run.lastSeen > this.limits.callerLeaseMs) this.stopRun(run, 'caller-gone');
+      // A finished run is kept while its caller still polls (a reply lost in transit can be asked for
+      // again), and forgotten once nobody has asked for it a while.
+      if (run.outcome && now - Math.max(run.lastSeen, run.endedAt ?? 0) > this.limits.finishedRunRetentionMs) this.runs.delete(run.info.runId);
     }
-  }
-
-  /** Keep a finished run a little, so a reply lost in transit can be asked for again. */
-  private forgetLater(run: Run): void {
-    setTimeout(() => this.runs.delete(run.info.runId), 30_000).unref?.();
   }
 
   // ---- refusals and auditing ------------------------------------------------------------------------

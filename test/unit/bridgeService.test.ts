@@ -319,4 +319,17 @@ describe('BridgeService', function () {
       assert.equal(existsSync(marker), false);
     });
   });
+
+  it('answers for a finished run again (a lost reply), and forgets it once nobody has asked about it for a while', async () => {
+    await disposeHarness(h);
+    h = createHarness({ finishedRunRetentionMs: 300, callerLeaseMs: 200 });
+    h.ports.trustedSetting = { quick: { program: 'node', args: ['-e', 'process.stdout.write("done")'], confirm: 'never' } };
+    const done = await runToCompletion(h.service, startMessage('quick'));
+    assert.equal(done.outcome?.exitCode, 0);
+    const again = await h.service.poll({ v: 1, runId: done.runId, cursor: 0, waitMs: 0 });
+    assert.equal(again.ok, true, 'a finished run can be asked for again (a lost reply)');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const gone = await h.service.poll({ v: 1, runId: done.runId, cursor: 0, waitMs: 0 });
+    assert.equal(gone.code, 'unknown-run');
+  });
 });
