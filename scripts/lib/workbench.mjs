@@ -445,7 +445,15 @@ export async function clickNotificationButton(page, text, buttonLabel, { timeout
  * visible lines. Lines are keyed by their vertical position, so overlapping screens are not duplicated.
  */
 export async function panelEditorText(page, { timeout = 15_000 } = {}) {
-  const editor = page.locator('.part.panel .monaco-editor').first();
+  return monacoEditorText(page.locator('.part.panel .monaco-editor').first(), { timeout });
+}
+
+/** Every line of the active editor in the editor area (e.g. a read-only document a command opened), scrolling through it. */
+export async function editorText(page, { timeout = 15_000 } = {}) {
+  return monacoEditorText(page.locator('.part.editor .editor-group-container.active .monaco-editor').first(), { timeout });
+}
+
+async function monacoEditorText(editor, { timeout }) {
   await editor.waitFor({ state: 'visible', timeout });
   const readScreen = () =>
     editor.locator('.view-lines .view-line').evaluateAll((lines) =>
@@ -511,6 +519,54 @@ export function outputChannelLogText(dataDir, channelName) {
       return base.endsWith('.log') && (base === `${channelName}.log` || base.replace(/^\d+-/, '') === `${channelName}.log`);
     });
   return files.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+}
+
+/** The title of the active editor tab in the editor area. */
+export async function activeEditorTitle(page, { timeout = 15_000 } = {}) {
+  const tab = page.locator('.part.editor .editor-group-container.active .tab.active .label-name').first();
+  await tab.waitFor({ state: 'visible', timeout });
+  return normalizeText(await tab.innerText()).trim();
+}
+
+/**
+ * The text of the terminal shown in the panel (terminal.integrated.gpuAcceleration is off, so its rows are DOM
+ * text). Only the visible rows: enough for a task's output of a few lines.
+ */
+export async function terminalText(page, { timeout = 15_000 } = {}) {
+  const rows = page.locator('.part.panel .xterm-rows:visible');
+  await rows.first().waitFor({ state: 'visible', timeout });
+  return normalizeText((await rows.allInnerTexts()).join('\n'));
+}
+
+/** Waits until the visible terminal's text contains `text` (a string or RegExp); returns the whole text. */
+export async function waitForTerminalText(page, text, { timeout = 30_000 } = {}) {
+  const matches = (shown) => (typeof text === 'string' ? shown.includes(text) : text.test(shown));
+  const deadline = Date.now() + timeout;
+  let shown = '';
+  for (;;) {
+    shown = await terminalText(page, { timeout: Math.max(1000, deadline - Date.now()) }).catch(() => '');
+    if (matches(shown)) return shown;
+    if (Date.now() > deadline) throw new Error(`the terminal never showed ${text}; it shows:\n${shown}`);
+    await sleep(150);
+  }
+}
+
+/** The status bar item whose text contains `text` (a codicon such as `$(rocket)` renders as an icon, not as text). */
+export function statusBarItem(page, text) {
+  return page.locator('.part.statusbar .statusbar-item').filter({ hasText: text }).first();
+}
+
+/** The codicon classes shown in a status bar item, e.g. ["codicon-sync", "codicon-modifier-spin"]. */
+export async function statusBarItemIcons(page, text, { timeout = 15_000 } = {}) {
+  const item = statusBarItem(page, text);
+  await item.waitFor({ state: 'visible', timeout });
+  return item.locator('.codicon').evaluateAll((icons) => icons.flatMap((icon) => [...icon.classList].filter((name) => name.startsWith('codicon-'))));
+}
+
+/** Runs a task by its label as a person does: "Tasks: Run Task", then the task (typed as a filter). */
+export async function runTaskFromPalette(page, label, { timeout = 15_000 } = {}) {
+  await runPaletteCommand(page, 'Tasks: Run Task', { timeout });
+  await pickQuickPickItem(page, label, { timeout });
 }
 
 /** Saves a PNG of the page (creating the folder). */

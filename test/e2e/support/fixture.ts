@@ -37,7 +37,17 @@ export const HOST_COMMANDS_STATUS_TEXT = 'Host Commands';
 export const OUTPUT_CHANNEL = 'Host Commands';
 export const RUN_COMMAND_TITLE = 'Host Commands: Run Host Command…';
 
-const scratchDirs: string[] = [];
+// Every e2e file is bundled with its own copy of this module: they share one list and one exit handler
+// (a handler per file would trip Node's "possible EventEmitter memory leak" warning once there are 10 files).
+const SCRATCH_KEY = Symbol.for('host-commands-e2e.scratchDirs');
+const scratchDirs: string[] = ((globalThis as Record<symbol, string[] | undefined>)[SCRATCH_KEY] ??= (() => {
+  const dirs: string[] = [];
+  process.on('exit', () => {
+    if (process.env.HOST_COMMANDS_KEEP_DATA === '1') return;
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return dirs;
+})());
 
 /** A fresh folder under the OS temp folder, removed when the process exits. */
 export function scratchDir(prefix = 'host-commands-e2e-'): string {
@@ -45,11 +55,6 @@ export function scratchDir(prefix = 'host-commands-e2e-'): string {
   scratchDirs.push(dir);
   return dir;
 }
-
-process.on('exit', () => {
-  if (process.env.HOST_COMMANDS_KEEP_DATA === '1') return;
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** A trusted host command, as the host user writes it in `hostCommands.commands`. */
 export interface TrustedCommand {
@@ -62,6 +67,8 @@ export interface TrustedCommand {
   confirm?: 'always' | 'never';
   shell?: boolean;
   timeoutSeconds?: number;
+  parameters?: Record<string, { description?: string; pattern?: string; enum?: string[]; maxLength?: number; required?: boolean; default?: string }>;
+  statusBar?: { text: string; tooltip?: string; alignment?: 'left' | 'right'; priority?: number };
 }
 
 export interface SessionOptions {
@@ -199,6 +206,33 @@ export class Session {
   /** The output channel's text as logged to disk (no DOM involved). */
   outputLog(channel = OUTPUT_CHANNEL): string {
     return wb.outputChannelLogText(this.workbench.dataDir, channel);
+  }
+
+  /** The bridge's audit records as written to disk (its global storage), oldest first. */
+  auditRecords(): Record<string, unknown>[] {
+    const { dataDir } = this.workbench;
+    const file = fs
+      .readdirSync(dataDir, { recursive: true })
+      .map(String)
+      .find((name) => name.endsWith(path.join('host-commands.host-commands-bridge', 'audit.jsonl')));
+    if (!file) return [];
+    return fs
+      .readFileSync(path.join(dataDir, file), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** A screenshot for the documentation: the test harness's own status bar item is hidden while it is taken. */
+  async docsScreenshot(file: string): Promise<void> {
+    const harness = this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: HARNESS_READY_TEXT });
+    const hide = (visibility: string) => harness.evaluateAll((items, value) => items.forEach((item) => ((item as unknown as { style: { visibility: string } }).style.visibility = value)), visibility);
+    await hide('hidden');
+    try {
+      await wb.screenshot(this.page, file);
+    } finally {
+      await hide('');
+    }
   }
 
   /** Saves a screenshot and the logs of a failed test under test-results/ (not committed). */
