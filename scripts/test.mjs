@@ -2,6 +2,7 @@
 // line "N passed, N failed" (", N skipped" when some were skipped), exit code non-zero on any failure.
 //
 // Flags: --no-e2e (skip the end-to-end tests), --e2e-only (skip type-check, lint and unit tests),
+//        --update-screenshots (rewrite the README's screenshots in media/screenshots),
 //        --grep TEXT (only tests whose full title contains TEXT).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +18,8 @@ process.chdir(root);
 const argv = process.argv.slice(2);
 const skipE2e = argv.includes('--no-e2e');
 const e2eOnly = argv.includes('--e2e-only');
+// --update-screenshots: the e2e suites write the README's screenshots into media/screenshots.
+if (argv.includes('--update-screenshots')) process.env.HOST_COMMANDS_UPDATE_SCREENSHOTS = '1';
 const grepIndex = argv.indexOf('--grep');
 const grep = grepIndex >= 0 ? argv[grepIndex + 1] : undefined;
 

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
 import type { BridgeClient } from './bridgeClient';
+import { askForParameters } from './parameterPrompts';
 import { HostTaskTerminal } from './taskTerminal';
 
 export const HOST_TASK_TYPE = 'host';
@@ -36,11 +37,24 @@ export class HostTaskProvider implements vscode.TaskProvider {
     return this.task(task.definition, task.name, task.scope ?? vscode.TaskScope.Workspace);
   }
 
+  /**
+   * A provided task (Tasks: Run Task → host) carries no parameter values: ask for the required ones, as the
+   * palette does, rather than fail. tasks.json entries that give every value are not asked anything.
+   */
+  private async completeParameters(command: string, params: Record<string, string>): Promise<Record<string, string> | undefined> {
+    const summary = (await this.client.list('task').catch(() => undefined))?.commands.find((candidate) => candidate.id === command);
+    const missing = summary?.parameters.filter((spec) => spec.required && spec.default === undefined && !Object.hasOwn(params, spec.name)) ?? [];
+    if (!summary || missing.length === 0) return params;
+    return askForParameters({ ...summary, parameters: missing }, params);
+  }
+
   private task(definition: vscode.TaskDefinition, name: string, scope: vscode.WorkspaceFolder | vscode.TaskScope): vscode.Task {
     const execution = new vscode.CustomExecution(async (resolved) => {
       const parsed = hostTaskDefinitionSchema.safeParse(resolved);
       if (!parsed.success) return new InvalidTaskTerminal(`Invalid "host" task: ${describeIssues(parsed.error)}`);
-      const { command, params = {}, cwd } = parsed.data;
+      const { command, cwd } = parsed.data;
+      const params = await this.completeParameters(command, parsed.data.params ?? {});
+      if (!params) return new InvalidTaskTerminal(`Host command "${command}" was not run: no value was given for its required parameters.`);
       return new HostTaskTerminal(this.client, { command, params, cwd }, (runId, running) => this.onRunning?.(command, runId, running));
     });
     const task = new vscode.Task(definition, scope, name, 'host', execution, []);

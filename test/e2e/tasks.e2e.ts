@@ -174,13 +174,34 @@ describe('host tasks: tasks.json, Run Task, terminal output, exit codes, problem
     await session!.docsScreenshot(path.join(SCREENSHOTS, 'task-terminal.png'));
   });
 
-  it('the provided task of a command with required parameters, run without them, is refused on the host: nothing runs, the task fails', async () => {
+  async function answerInputBox(title: RegExp, value: string | undefined): Promise<void> {
+    const widget = page().locator('.quick-input-widget');
+    await eventually(async () => title.test((await widget.locator('.quick-input-title').innerText().catch(() => '')) ?? ''));
+    if (value === undefined) {
+      await page().keyboard.press('Escape');
+      return;
+    }
+    await widget.locator('input[type="text"]').fill(value);
+    await page().keyboard.press('Enter');
+  }
+
+  it('the provided task of a command with required parameters asks for them, with the host\'s rules, then runs', async () => {
     await wb.runPaletteCommand(page(), 'Tasks: Run Task');
     await wb.pickQuickPickItem(page(), 'host', { filter: false });
     await wb.pickQuickPickItem(page(), 'host: Greet');
-    const text = await wb.waitForTerminalText(page(), /exit code: 1/);
-    assert.match(text, /Host command "greet" was not run: .*greeting: a value is required/s, text);
-    assert.doesNotMatch(text, /greeting: hello/, text);
+    await answerInputBox(/Greet: greeting \(1\/2\)/, 'hi from a provided task');
+    await answerInputBox(/Greet: folder \(2\/2\)/, '/srv/data');
+    const text = await wb.waitForTerminalText(page(), /greeting: hi from a provided task/);
+    assert.match(text, /folder: \/srv\/data/, text);
+  });
+
+  it('the provided task, its parameter prompt dismissed, runs nothing and fails with the reason', async () => {
+    await wb.runPaletteCommand(page(), 'Tasks: Run Task');
+    await wb.pickQuickPickItem(page(), 'host', { filter: false });
+    await wb.pickQuickPickItem(page(), 'host: Greet');
+    await answerInputBox(/Greet: greeting/, undefined);
+    const text = await wb.waitForTerminalText(page(), /no value was given for its required parameters/);
+    assert.doesNotMatch(text, /greeting: undefined/, text);
   });
 
   it('the problem matcher\'s diagnostics show in the status bar (1 error, 1 warning)', async () => {

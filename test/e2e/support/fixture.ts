@@ -27,7 +27,13 @@ export const BRIDGE_EXTENSION = path.join(repoRoot, 'extensions', 'bridge');
 export const WORKSPACE_EXTENSION = path.join(repoRoot, 'extensions', 'workspace');
 /** Built by `node esbuild.mjs --e2e` from test/harness-extension. */
 export const HARNESS_EXTENSION = path.join(repoRoot, 'out', 'test', 'harness-extension');
-export const SCREENSHOTS = path.join(repoRoot, 'media', 'screenshots');
+/**
+ * Where the documentation screenshots go: the committed ones in media/screenshots are only rewritten on
+ * request (`npm run screenshots`), so an ordinary test run leaves the working tree clean.
+ */
+export const SCREENSHOTS = process.env.HOST_COMMANDS_UPDATE_SCREENSHOTS
+  ? path.join(repoRoot, 'media', 'screenshots')
+  : path.join(repoRoot, 'test-results', 'screenshots');
 export const FAILURES = path.join(repoRoot, 'test-results');
 /** The status bar text the harness shows once extensions are active (only when it runs an in-host suite). */
 export const HARNESS_READY_TEXT = 'e2e harness';
