@@ -44,7 +44,7 @@ export function extensionFolderName(manifest) {
 }
 
 const EXTENSION_FILES = /^(package\.json|package\.nls(\.[\w-]+)?\.json|readme(\.md|\.txt)?|license(\.md|\.txt)?|changelog\.md)$/i;
-const EXTENSION_FOLDERS = new Set(['dist', 'media', 'schemas']);
+const EXTENSION_FOLDERS = new Set(['dist', 'media', 'schemas', 'walkthrough']);
 
 /** Copies what an installed extension needs (manifest, dist/, media/, schemas/, README, LICENSE) into extensionsDir. */
 export function installUnpackedExtension(sourceDir, extensionsDir) {
