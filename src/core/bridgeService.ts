@@ -172,8 +172,11 @@ export class BridgeService {
   async start(raw: unknown): Promise<Reply> {
     return this.handle(raw, async () => {
       const request = parseMessage(startRequestSchema, raw);
-      const { definitions } = await this.definitions();
-      const definition = definitions.find((candidate) => candidate.id === request.command);
+      // A proposal can never shadow one of the user's own commands, so those need no look at the workspace:
+      // reading the proposals file is a round trip to the container on every run.
+      const definition =
+        this.ports.trustedDefinitions().definitions.find((candidate) => candidate.id === request.command) ??
+        (await this.definitions()).definitions.find((candidate) => candidate.id === request.command);
       if (!definition) {
         throw new RefusalError('unknown-command', `"${request.command}" is not a host command defined on this host`, 'refused-unknown', request.command);
       }
