@@ -128,7 +128,14 @@ export class OutputRelay {
   async read(cursor: number, options: { maxBytes: number; waitMs: number }): Promise<RelayReadResult> {
     if (!this.retain) throw new Error('this output relay does not keep output for reading');
     this.acknowledge(cursor);
-    if (this.bufferedBytes === 0 && !this.complete && options.waitMs > 0) await this.waitForData(options.waitMs);
+    // Answer with output or at the very end, not at every step on the way there (the process exiting before its
+    // pipes close, one pipe closing before the other): each early answer costs the caller another round trip.
+    const deadline = performance.now() + options.waitMs;
+    while (this.bufferedBytes === 0 && !this.complete && this.retain) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      await this.waitForData(left);
+    }
     return this.take(options.maxBytes);
   }
 
