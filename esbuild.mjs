@@ -1,7 +1,8 @@
 // Builds the two extensions (host bridge and workspace part) as two CommonJS bundles with `vscode` external,
 // and, with --tests, each unit/integration test file as its own bundle for mocha;
 // with --e2e, the end-to-end suites (run by mocha in Node, driving a real workbench through playwright-core),
-// the in-host suites they load into the extension host, and the test harness extension that runs those.
+// the in-host suites they load into the extension host, and the test harness extension that runs those;
+// with --bench, what `npm run bench` runs (see benchBuilds).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
 const e2e = process.argv.includes('--e2e');
 const production = process.argv.includes('--production');
+const bench = process.argv.includes('--bench');
 
 const common = {
   bundle: true,
@@ -57,14 +59,44 @@ if (e2e) {
   for (const file of ['package.json', 'README.md']) fs.copyFileSync(path.join('test/harness-extension', file), path.join('out/test/harness-extension', file));
 }
 
-const builds = e2e
-  ? e2eBuilds.filter((entry) => !Array.isArray(entry.entryPoints) || entry.entryPoints.length > 0)
-  : tests
-    ? [{ entryPoints: listTests('test/unit'), outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', minify: false }]
-    : extensions.filter((entry) => entry.entryPoints.every((file) => fs.existsSync(file)));
+// With --bench (`npm run bench`): the shipped, minified bundles of both parts as unpacked extension folders under
+// out/bench/extensions/ (extensions/*/dist keeps the development build), the bench worker, the in-host bench
+// suite and the test harness extension that runs it.
+const benchBuilds = [
+  ...extensions
+    .filter((entry) => entry.entryPoints.every((file) => fs.existsSync(file)))
+    .map((entry) => ({ ...entry, outfile: path.join('out/bench', entry.outfile), minify: true, sourcemap: false })),
+  { entryPoints: ['bench/worker.ts'], outfile: 'out/bench/worker.js', sourcemap: 'inline', minify: false },
+  { entryPoints: ['test/e2e/inhost/bench.inhost.ts'], outfile: 'out/bench/inhost/bench.inhost.js', sourcemap: 'inline', minify: false },
+  { entryPoints: ['test/harness-extension/src/extension.ts'], outfile: 'out/bench/harness-extension/dist/extension.js', sourcemap: 'inline', minify: false },
+];
+if (bench) {
+  const copy = (from, to) => fs.existsSync(from) && fs.cpSync(from, to, { recursive: true });
+  for (const part of ['bridge', 'workspace']) {
+    for (const item of ['package.json', 'README.md', 'LICENSE', 'schemas', 'media']) copy(path.join('extensions', part, item), path.join('out/bench/extensions', part, item));
+  }
+  for (const file of ['package.json', 'README.md']) copy(path.join('test/harness-extension', file), path.join('out/bench/harness-extension', file));
+}
+
+const builds = bench
+  ? benchBuilds
+  : e2e
+    ? e2eBuilds.filter((entry) => !Array.isArray(entry.entryPoints) || entry.entryPoints.length > 0)
+    : tests
+      ? [{ entryPoints: listTests('test/unit'), outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', minify: false }]
+      : extensions.filter((entry) => entry.entryPoints.every((file) => fs.existsSync(file)));
 
 if (watch) {
   for (const options of builds) await (await esbuild.context({ ...common, ...options })).watch();
 } else {
-  await Promise.all(builds.map((options) => esbuild.build({ ...common, ...options, metafile: true })));
+  const results = await Promise.all(builds.map((options) => esbuild.build({ ...common, ...options, metafile: true })));
+  if (bench) {
+    // What each shipped bundle is made of, for the bench's size report.
+    fs.mkdirSync('out/bench/meta', { recursive: true });
+    builds.forEach(({ outfile }, index) => {
+      if (!outfile?.startsWith(path.join('out/bench/extensions'))) return;
+      const name = path.relative('out/bench/extensions', outfile).split(path.sep).join('-');
+      fs.writeFileSync(path.join('out/bench/meta', `${name}.json`), JSON.stringify(results[index].metafile));
+    });
+  }
 }

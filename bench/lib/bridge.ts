@@ -1,0 +1,131 @@
+// The bridge as the bench drives it: the real BridgeService with ports that do what the VS Code glue does
+// (settings parsed on every request, the proposals file looked for on disk, the audit log written to a file,
+// the host environment copied once), and a client that crosses the boundary as the workspace part does:
+// every message and every reply goes through toWire (JSON) and every reply is validated by its schema.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sha256 } from '../../src/core/approvals';
+import { AuditLog } from '../../src/core/auditLog';
+import { BridgeService, DEFAULT_LIMITS, type ApprovalStore, type BridgeLimits, type BridgePorts, type RunObserver } from '../../src/core/bridgeService';
+import { loadProposedDefinitions, loadTrustedDefinitions, PROPOSALS_FILE, type LoadResult } from '../../src/core/definitions';
+import { findProgramOnPath } from '../../src/core/hostEnvironment';
+import { describeIssues, pollReplySchema, PROTOCOL_VERSION, startReplySchema, toWire, type RunOutcome, type StartRequest } from '../../src/core/protocol';
+import type * as z from 'zod/mini';
+
+/** What the workspace part accepts as a reply (bridgeClient.ts): up to 1 MiB of output as base64, with room to spare. */
+const MAX_REPLY_BYTES = 8 * 1024 * 1024;
+
+const noObserver: RunObserver = { started: () => undefined, output: () => undefined, ended: () => undefined };
+
+class MemoryApprovals implements ApprovalStore {
+  private readonly keys = new Set<string>();
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+  async add(record: { key: string }): Promise<void> {
+    this.keys.add(record.key);
+  }
+}
+
+export interface BenchBridge {
+  service: BridgeService;
+  client: WireClient;
+  dispose(): Promise<void>;
+}
+
+/** A bridge whose user settings hold `commands` (trusted definitions, as written in settings.json). */
+export function createBenchBridge(commands: Record<string, unknown>, limits: Partial<BridgeLimits> = {}): BenchBridge {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'host-commands-bench-')));
+  const workspace = path.join(root, 'ws');
+  fs.mkdirSync(workspace);
+  const auditLog = new AuditLog(path.join(root, 'audit', 'audit.jsonl'));
+  const environment = { ...process.env };
+
+  const ports: BridgePorts = {
+    trustedDefinitions: () => loadTrustedDefinitions(commands),
+    proposedDefinitions: async (): Promise<LoadResult> => {
+      try {
+        return loadProposedDefinitions(await fs.promises.readFile(path.join(workspace, PROPOSALS_FILE), 'utf8'));
+      } catch {
+        return { definitions: [], warnings: [] };
+      }
+    },
+    isWorkspaceTrusted: () => true,
+    hostFacts: async () => ({
+      platform: process.platform,
+      userHome: os.homedir(),
+      folder: { ok: true, paths: { hostPath: workspace, containerPath: '/workspaces/bench', hostFlavor: 'posix' } },
+      findProgram: (name) => findProgramOnPath(name, environment),
+    }),
+    workspaceIdentity: () => 'vscode-remote://dev-container%2Bbench/workspaces/bench',
+    workspaceLabel: () => 'bench',
+    showPrompt: async () => undefined,
+    approvals: new MemoryApprovals(),
+    hashFile: async (file) => {
+      try {
+        return sha256(await fs.promises.readFile(file));
+      } catch {
+        return 'missing';
+      }
+    },
+    audit: (record) => auditLog.append(record),
+    observer: noObserver,
+    hostEnvironment: () => environment,
+    bridgeVersion: '0.0.0-bench',
+    runsOn: 'host',
+  };
+  const service = new BridgeService(ports, { ...DEFAULT_LIMITS, ...limits });
+  return {
+    service,
+    client: new WireClient(service),
+    dispose: async () => {
+      await service.dispose();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+type Success<S extends z.ZodMiniType> = Extract<z.output<S>, { ok: true }>;
+
+/** The workspace part's BridgeClient without VS Code: executeCommand becomes a direct call, the JSON crossing stays. */
+export class WireClient {
+  constructor(private readonly service: BridgeService) {}
+
+  start(request: Omit<StartRequest, 'v'>): Promise<Success<typeof startReplySchema>> {
+    return this.call((wire) => this.service.start(wire), { v: PROTOCOL_VERSION, ...request }, startReplySchema);
+  }
+
+  poll(runId: string, cursor: number, waitMs = 1000): Promise<Success<typeof pollReplySchema>> {
+    return this.call((wire) => this.service.poll(wire), { v: PROTOCOL_VERSION, runId, cursor, waitMs }, pollReplySchema);
+  }
+
+  private async call<S extends z.ZodMiniType>(handler: (wire: unknown) => Promise<unknown>, message: unknown, schema: S): Promise<Success<S>> {
+    const reply = await handler(toWire(message));
+    const parsed = schema.safeParse(toWire(reply, MAX_REPLY_BYTES));
+    if (!parsed.success) throw new Error(`the bridge's reply does not match its schema: ${describeIssues(parsed.error)}`);
+    const data = parsed.data as { ok: boolean; code?: string; message?: string };
+    if (!data.ok) throw new Error(`the bridge refused: ${data.code}: ${data.message}`);
+    return parsed.data as Success<S>;
+  }
+}
+
+export interface FollowResult {
+  outcome: RunOutcome;
+  bytes: number;
+  polls: number;
+}
+
+/** start, then poll until the outcome, as the workspace part's followRun does; output is decoded and counted. */
+export async function runThroughBridge(client: WireClient, command: string, onPoll?: () => void): Promise<FollowResult> {
+  const started = await client.start({ command, params: {}, source: 'api', stream: true });
+  let cursor = 0;
+  let bytes = 0;
+  for (let polls = 1; ; polls++) {
+    const reply = await client.poll(started.runId, cursor, 1000);
+    for (const chunk of reply.chunks) bytes += Buffer.from(chunk.data, 'base64').length;
+    cursor = reply.cursor;
+    onPoll?.();
+    if (reply.outcome) return { outcome: reply.outcome, bytes, polls };
+  }
+}
