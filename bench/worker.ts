@@ -16,6 +16,15 @@ const HEAD = '/usr/bin/head';
 
 type Options = Record<string, unknown>;
 
+/** Every bridge this process made, disposed (temp folder removed) at the end even when a scenario fails. */
+const bridges: BenchBridge[] = [];
+
+function benchBridge(...args: Parameters<typeof createBenchBridge>): BenchBridge {
+  const bridge = createBenchBridge(...args);
+  bridges.push(bridge);
+  return bridge;
+}
+
 function producerArgs(bytes: number): string[] {
   return ['-c', String(bytes), '/dev/zero'];
 }
@@ -86,33 +95,29 @@ function roundTripMethods(options: RoundTripOptions, bridge: BenchBridge): Recor
 }
 
 async function roundTrip(options: RoundTripOptions): Promise<unknown> {
-  const bridge = createBenchBridge({ 'bench-true': { title: 'no-op', program: TRUE, confirm: 'never' } });
-  try {
-    const all = roundTripMethods(options, bridge);
-    const methods = options.methods.map((name) => {
-      const run = all[name];
-      if (!run) throw new Error(`unknown round-trip method ${name}`);
-      return { name, run };
-    });
-    const samples: Record<string, number[]> = Object.fromEntries(methods.map(({ name }) => [name, []]));
-    const polls: number[] = [];
-    for (const { run } of methods) for (let i = 0; i < options.warmup; i++) await run();
-    // Rounds interleave the methods, so a slow spell on a shared machine hits all of them alike.
-    for (let round = 0; round < options.rounds; round++) {
-      for (const { name, run } of methods) {
-        const count = options.perRound[name] ?? 20;
-        for (let i = 0; i < count; i++) {
-          const started = performance.now();
-          const extra = await run();
-          samples[name]!.push(performance.now() - started);
-          if (name === 'bridge') polls.push(extra as number);
-        }
+  const bridge = benchBridge({ 'bench-true': { title: 'no-op', program: TRUE, confirm: 'never' } });
+  const all = roundTripMethods(options, bridge);
+  const methods = options.methods.map((name) => {
+    const run = all[name];
+    if (!run) throw new Error(`unknown round-trip method ${name}`);
+    return { name, run };
+  });
+  const samples: Record<string, number[]> = Object.fromEntries(methods.map(({ name }) => [name, []]));
+  const polls: number[] = [];
+  for (const { run } of methods) for (let i = 0; i < options.warmup; i++) await run();
+  // Rounds interleave the methods, so a slow spell on a shared machine hits all of them alike.
+  for (let round = 0; round < options.rounds; round++) {
+    for (const { name, run } of methods) {
+      const count = options.perRound[name] ?? 20;
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        const extra = await run();
+        samples[name]!.push(performance.now() - started);
+        if (name === 'bridge') polls.push(extra as number);
       }
     }
-    return { samples, bridgePollsPerRun: polls.length ? polls.reduce((a, b) => a + b, 0) / polls.length : undefined };
-  } finally {
-    await bridge.dispose();
   }
+  return { samples, bridgePollsPerRun: polls.length ? polls.reduce((a, b) => a + b, 0) / polls.length : undefined };
 }
 
 // ---- 3. throughput ----------------------------------------------------------------------------------
@@ -143,7 +148,7 @@ function countChildOutput(file: string, args: string[], memory: PeakRss): Promis
 async function throughput(options: { method: string; bytes: number; ssh?: string[] }): Promise<ThroughputResult> {
   const { method, bytes: expected } = options;
   let bridge: BenchBridge | undefined;
-  if (method === 'poll') bridge = createBenchBridge({ 'bench-stream': { program: HEAD, args: producerArgs(expected), confirm: 'never' } });
+  if (method === 'poll') bridge = benchBridge({ 'bench-stream': { program: HEAD, args: producerArgs(expected), confirm: 'never' } });
   const memory = new PeakRss();
   const started = performance.now();
   let bytes = 0;
@@ -195,7 +200,6 @@ async function throughput(options: { method: string; bytes: number; ssh?: string
   }
   const ms = performance.now() - started;
   const figures = memory.stop();
-  await bridge?.dispose();
   if (bytes !== expected) throw new Error(`${method}: received ${bytes} bytes, expected ${expected}`);
   return { method, bytes, ms, mibPerSecond: bytes / MiB / (ms / 1000), memory: figures, ...(polls !== undefined ? { polls } : {}) };
 }
@@ -212,7 +216,7 @@ interface ScaleOptions {
 
 async function scale(options: ScaleOptions): Promise<unknown> {
   const { method, runs, bytesPerRun } = options;
-  const bridge = method === 'bridge' ? createBenchBridge({ 'bench-stream': { program: HEAD, args: producerArgs(bytesPerRun), confirm: 'never' } }, options.limits) : undefined;
+  const bridge = method === 'bridge' ? benchBridge({ 'bench-stream': { program: HEAD, args: producerArgs(bytesPerRun), confirm: 'never' } }, options.limits) : undefined;
   // One run first, so that code loading and JIT warm-up are not counted against the first size.
   if (bridge) await runThroughBridge(bridge.client, 'bench-stream');
   else await execa(HEAD, producerArgs(bytesPerRun), { encoding: 'buffer' });
@@ -234,7 +238,6 @@ async function scale(options: ScaleOptions): Promise<unknown> {
   const counts = await Promise.all(Array.from({ length: runs }, one));
   const ms = performance.now() - started;
   const figures = memory.stop();
-  await bridge?.dispose();
   if (counts.some((count) => count !== bytesPerRun)) throw new Error(`${method}: a run did not deliver all of its ${bytesPerRun} bytes`);
   return { method, runs, bytesPerRun, ms, memory: figures };
 }
@@ -282,8 +285,12 @@ async function main(): Promise<void> {
   const [name, json] = process.argv.slice(2);
   const scenario = name ? scenarios[name] : undefined;
   if (!scenario) throw new Error(`usage: worker.js <${Object.keys(scenarios).join('|')}> '<options JSON>'`);
-  const result = await scenario(json ? (JSON.parse(json) as Options) : {});
-  if (name !== 'http-server') process.stdout.write(`${JSON.stringify(result)}\n`);
+  try {
+    const result = await scenario(json ? (JSON.parse(json) as Options) : {});
+    if (name !== 'http-server') process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await Promise.all(bridges.map((bridge) => bridge.dispose()));
+  }
 }
 
 main().then(
