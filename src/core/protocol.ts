@@ -256,6 +256,22 @@ export class ProtocolError extends Error {
  * A cyclic or non-serializable value becomes a refusal, not a partial message.
  */
 export function toWire(value: unknown, maxBytes = MAX_REQUEST_BYTES): unknown {
+  return JSON.parse(wireText(value, maxBytes)) as unknown;
+}
+
+/**
+ * The checks toWire makes (plain JSON, not empty, at most maxBytes serialized) without the copy, for a value whose
+ * copy nobody needs. The string lengths usually settle the size without serializing anything: each UTF-16 unit
+ * of a string takes 1 to 6 bytes of JSON. Only when they do not is the value serialized to measure it.
+ */
+export function checkWire(value: unknown, maxBytes = MAX_REQUEST_BYTES): void {
+  const size = jsonSizeBounds(value, 0);
+  if (size && size.max <= maxBytes) return;
+  if (size && size.min > maxBytes) throw tooLarge(maxBytes);
+  wireText(value, maxBytes);
+}
+
+function wireText(value: unknown, maxBytes: number): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -263,10 +279,57 @@ export function toWire(value: unknown, maxBytes = MAX_REQUEST_BYTES): unknown {
     throw new ProtocolError('invalid-request', 'the message is not plain JSON (cyclic or not serializable)');
   }
   if (text === undefined) throw new ProtocolError('invalid-request', 'the message is empty');
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-    throw new ProtocolError('invalid-request', `the message is larger than ${maxBytes} bytes`);
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw tooLarge(maxBytes);
+  return text;
+}
+
+function tooLarge(maxBytes: number): ProtocolError {
+  return new ProtocolError('invalid-request', `the message is larger than ${maxBytes} bytes`);
+}
+
+interface SizeBounds {
+  min: number;
+  max: number;
+}
+
+/**
+ * Lower and upper bounds of the UTF-8 size of JSON.stringify(value), for plain data (strings, finite numbers,
+ * booleans, null, arrays, objects with no prototype but Object's); undefined for anything else (toJSON, class
+ * instances, values JSON leaves out, deep nesting, which may be a cycle), which has to be serialized to know.
+ */
+function jsonSizeBounds(value: unknown, depth: number): SizeBounds | undefined {
+  if (typeof value === 'string') return { min: value.length + 2, max: 6 * value.length + 2 };
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
+    const size = String(JSON.stringify(value)).length;
+    return { min: size, max: size };
   }
-  return JSON.parse(text) as unknown;
+  if (typeof value !== 'object' || depth >= 32 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  const total: SizeBounds = { min: 2, max: 2 };
+  let members = 0;
+  const add = (item: SizeBounds | undefined): boolean => {
+    if (!item) return false;
+    total.min += item.min + (members > 0 ? 1 : 0);
+    total.max += item.max + (members > 0 ? 1 : 0);
+    members++;
+    return true;
+  };
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) {
+      // JSON writes null for what it cannot hold in an array.
+      const left = item === undefined || typeof item === 'function' || typeof item === 'symbol';
+      if (!add(left ? { min: 4, max: 4 } : jsonSizeBounds(item, depth + 1))) return undefined;
+    }
+    return total;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    // …and leaves such members out of an object.
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    const member = jsonSizeBounds(item, depth + 1);
+    if (!member || !add({ min: key.length + 3 + member.min, max: 6 * key.length + 3 + member.max })) return undefined;
+  }
+  return total;
 }
 
 /** Validates a message that arrived from the other side; returns it or throws a ProtocolError. */

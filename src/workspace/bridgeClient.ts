@@ -5,6 +5,7 @@ import type * as z from 'zod/mini';
 import {
   BridgeCommands,
   cancelReplySchema,
+  checkWire,
   describeIssues,
   helloReplySchema,
   listReplySchema,
@@ -67,7 +68,13 @@ export class BridgeClient {
       }
       throw new BridgeError('bridge-unavailable', `The bridge failed: ${text}`);
     }
-    const parsed = schema.safeParse(toWire(reply, MAX_REPLY_BYTES));
+    // Requests go through toWire, a JSON copy: whatever a caller handed us, only plain data reaches the bridge
+    // (that is the security boundary; the bridge copies again on arrival). A reply comes from the bridge, the
+    // trusted side, and across hosts VS Code has already serialized it; the schema builds the plain object kept
+    // here. So a reply gets toWire's checks (plain JSON, not empty, size) without the copy, which would cost a
+    // JSON round trip of up to 1.4 MB of base64 on every poll.
+    checkWire(reply, MAX_REPLY_BYTES);
+    const parsed = schema.safeParse(reply);
     if (!parsed.success) {
       throw new BridgeError('bad-reply', `The bridge replied with a message this version does not understand (${describeIssues(parsed.error)}). Are both extensions the same version?`);
     }
