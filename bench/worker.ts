@@ -148,7 +148,9 @@ function countChildOutput(file: string, args: string[], memory: PeakRss): Promis
 async function throughput(options: { method: string; bytes: number; ssh?: string[] }): Promise<ThroughputResult> {
   const { method, bytes: expected } = options;
   let bridge: BenchBridge | undefined;
-  if (method === 'poll') bridge = benchBridge({ 'bench-stream': { program: HEAD, args: producerArgs(expected), confirm: 'never' } });
+  if (method === 'poll' || method === 'poll-across-hosts') {
+    bridge = benchBridge({ 'bench-stream': { program: HEAD, args: producerArgs(expected), confirm: 'never' } }, {}, { acrossHosts: method === 'poll-across-hosts' });
+  }
   const memory = new PeakRss();
   const started = performance.now();
   let bytes = 0;
@@ -187,8 +189,10 @@ async function throughput(options: { method: string; bytes: number; ssh?: string
       if (result.exitCode !== 0) throw new Error(`head exited with ${JSON.stringify(result)}`);
       break;
     }
-    // The whole poll path: start and poll requests through toWire, base64 chunks, replies validated and decoded.
-    case 'poll': {
+    // The whole poll path: start and poll requests through toWire, base64 chunks, replies checked, validated and
+    // decoded; across hosts, every message and reply also through JSON once more, as VS Code would send it.
+    case 'poll':
+    case 'poll-across-hosts': {
       const result = await runThroughBridge(bridge!.client, 'bench-stream', () => memory.sample());
       if (result.outcome.exitCode !== 0) throw new Error(`head through the bridge: ${JSON.stringify(result.outcome)}`);
       bytes = result.bytes;

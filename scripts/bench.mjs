@@ -278,7 +278,7 @@ async function measureRoundTrip({ httpPort, ssh }) {
 
 async function measureThroughput({ ssh }) {
   const { bytes, repeats } = settings.throughput;
-  const methods = ['raw', 'relay', 'poll', ...(ssh ? ['ssh'] : [])];
+  const methods = ['raw', 'relay', 'poll', 'poll-across-hosts', ...(ssh ? ['ssh'] : [])];
   const runs = Object.fromEntries(methods.map((method) => [method, []]));
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (const method of methods) {
@@ -489,7 +489,12 @@ function buildRows(report) {
     const raw = best('raw');
     const section = `3. throughput, ${formatBytes(tp.bytes)} of output (median MiB/s; peak memory growth)`;
     rows.push(row(section, 'raw pipe → node consumer', `${raw.mibPerSecond.toFixed(0)} MiB/s; ${mib(raw.growthMiB)}`, '—', '100 %'));
-    const labels = { relay: 'relay alone (process → OutputRelay → 1 MiB reads)', poll: 'full poll path (toWire, base64, validation)', ssh: 'ssh pipe (loopback, new connection)' };
+    const labels = {
+      relay: 'relay alone (process → OutputRelay → 1 MiB reads)',
+      poll: 'full poll path (toWire, base64, validation)',
+      'poll-across-hosts': '  the same, plus one JSON round trip per message and reply (VS Code between two extension hosts)',
+      ssh: 'ssh pipe (loopback, new connection)',
+    };
     for (const method of Object.keys(tp.runs).filter((name) => name !== 'raw')) {
       const value = best(method);
       const share = value.mibPerSecond / raw.mibPerSecond;

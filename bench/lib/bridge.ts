@@ -1,7 +1,7 @@
 // The bridge as the bench drives it: the real BridgeService with ports that do what the VS Code glue does
 // (settings parsed on every request, the proposals file looked for on disk, the audit log written to a file,
 // the host environment copied once), and a client that crosses the boundary as the workspace part does:
-// every message and every reply goes through toWire (JSON) and every reply is validated by its schema.
+// every message goes through toWire (JSON), every reply gets toWire's checks and is validated by its schema.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { AuditLog } from '../../src/core/auditLog';
 import { BridgeService, DEFAULT_LIMITS, type ApprovalStore, type BridgeLimits, type BridgePorts, type RunObserver } from '../../src/core/bridgeService';
 import { loadProposedDefinitions, loadTrustedDefinitions, PROPOSALS_FILE, type LoadResult } from '../../src/core/definitions';
 import { findProgramOnPath } from '../../src/core/hostEnvironment';
-import { describeIssues, pollReplySchema, PROTOCOL_VERSION, startReplySchema, toWire, type RunOutcome, type StartRequest } from '../../src/core/protocol';
+import { checkWire, describeIssues, pollReplySchema, PROTOCOL_VERSION, startReplySchema, toWire, type RunOutcome, type StartRequest } from '../../src/core/protocol';
 import type * as z from 'zod/mini';
 
 /** What the workspace part accepts as a reply (bridgeClient.ts): up to 1 MiB of output as base64, with room to spare. */
@@ -34,8 +34,13 @@ export interface BenchBridge {
   dispose(): Promise<void>;
 }
 
-/** A bridge whose user settings hold `commands` (trusted definitions, as written in settings.json). */
-export function createBenchBridge(commands: Record<string, unknown>, limits: Partial<BridgeLimits> = {}): BenchBridge {
+/**
+ * A bridge whose user settings hold `commands` (trusted definitions, as written in settings.json). With
+ * `acrossHosts`, each message and each reply also makes one JSON round trip, standing in for VS Code's own
+ * serialization between two extension hosts (a dev container window); without it, the two parts share one
+ * extension host, as in code-server.
+ */
+export function createBenchBridge(commands: Record<string, unknown>, limits: Partial<BridgeLimits> = {}, options: { acrossHosts?: boolean } = {}): BenchBridge {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'host-commands-bench-')));
   const workspace = path.join(root, 'ws');
   fs.mkdirSync(workspace);
@@ -78,7 +83,7 @@ export function createBenchBridge(commands: Record<string, unknown>, limits: Par
   const service = new BridgeService(ports, { ...DEFAULT_LIMITS, ...limits });
   return {
     service,
-    client: new WireClient(service),
+    client: new WireClient(service, options.acrossHosts ?? false),
     dispose: async () => {
       await service.dispose();
       fs.rmSync(root, { recursive: true, force: true });
@@ -88,9 +93,12 @@ export function createBenchBridge(commands: Record<string, unknown>, limits: Par
 
 type Success<S extends z.ZodMiniType> = Extract<z.output<S>, { ok: true }>;
 
-/** The workspace part's BridgeClient without VS Code: executeCommand becomes a direct call, the JSON crossing stays. */
+/** The workspace part's BridgeClient without VS Code: executeCommand becomes a direct call, as in one extension host. */
 export class WireClient {
-  constructor(private readonly service: BridgeService) {}
+  constructor(
+    private readonly service: BridgeService,
+    private readonly acrossHosts = false,
+  ) {}
 
   start(request: Omit<StartRequest, 'v'>): Promise<Success<typeof startReplySchema>> {
     return this.call((wire) => this.service.start(wire), { v: PROTOCOL_VERSION, ...request }, startReplySchema);
@@ -101,8 +109,10 @@ export class WireClient {
   }
 
   private async call<S extends z.ZodMiniType>(handler: (wire: unknown) => Promise<unknown>, message: unknown, schema: S): Promise<Success<S>> {
-    const reply = await handler(toWire(message));
-    const parsed = schema.safeParse(toWire(reply, MAX_REPLY_BYTES));
+    const cross = (value: unknown): unknown => (this.acrossHosts ? JSON.parse(JSON.stringify(value)) : value);
+    const reply = cross(await handler(cross(toWire(message))));
+    checkWire(reply, MAX_REPLY_BYTES);
+    const parsed = schema.safeParse(reply);
     if (!parsed.success) throw new Error(`the bridge's reply does not match its schema: ${describeIssues(parsed.error)}`);
     const data = parsed.data as { ok: boolean; code?: string; message?: string };
     if (!data.ok) throw new Error(`the bridge refused: ${data.code}: ${data.message}`);
@@ -127,5 +137,6 @@ export async function runThroughBridge(client: WireClient, command: string, onPo
     cursor = reply.cursor;
     onPoll?.();
     if (reply.outcome) return { outcome: reply.outcome, bytes, polls };
+    if (reply.chunks.length === 0) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
