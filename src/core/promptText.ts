@@ -13,6 +13,11 @@ export interface PromptContent {
   buttons: string[];
 }
 
+/**
+ * Listed first, so it is the dialog's default button. A request from the container can be timed to open
+ * the prompt while the user is typing in the editor: their next Enter must answer "no", never "run".
+ */
+export const DONT_RUN_BUTTON = "Don't Run";
 export const RUN_BUTTON = 'Run';
 export const RUN_ONCE_BUTTON = 'Run Once';
 export const ALWAYS_BUTTON = 'Always Allow in This Workspace';
@@ -80,8 +85,8 @@ export function promptContent(
     return {
       message: `The workspace "${escapeForDisplay(workspaceLabel)}" proposes a host command: ${title}. Run it on this machine?`,
       detail: lines.join('\n'),
-      buttons: [RUN_ONCE_BUTTON, ALWAYS_BUTTON],
+      buttons: [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON],
     };
   }
-  return { message: `Run "${title}" on the host?`, detail: lines.join('\n'), buttons: [RUN_BUTTON] };
+  return { message: `Run "${title}" on the host?`, detail: lines.join('\n'), buttons: [DONT_RUN_BUTTON, RUN_BUTTON] };
 }

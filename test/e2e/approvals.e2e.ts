@@ -128,7 +128,7 @@ describe('trust model: approving workspace proposals, binding to what was shown,
     assert.ok(prompt.includes('] v1'), `the prompt shows the argument v1:\n${prompt}`);
     assert.ok(prompt.includes(`Working directory: ${session.workspaceFolder}`), prompt);
     assert.match(prompt, /Requested by the command palette\./, prompt);
-    assert.deepEqual((await wb.dialogButtons(page())).sort(), [ALWAYS, 'Cancel', 'Run Once'].sort());
+    assert.deepEqual((await wb.dialogButtons(page())).sort(), [ALWAYS, 'Cancel', "Don't Run", 'Run Once'].sort());
     await wb.screenshot(page(), path.join(SCREENSHOTS, 'approval-prompt.png'));
 
     await wb.clickDialogButton(page(), ALWAYS);
@@ -300,7 +300,7 @@ describe('trust model: Restricted Mode hides and refuses workspace proposals', f
       JSON.stringify(items),
     );
     await wb.pickQuickPickItem(page(), PROPOSAL_TITLE);
-    assert.deepEqual((await wb.dialogButtons(page())).sort(), [ALWAYS, 'Cancel', 'Run Once'].sort());
+    assert.deepEqual((await wb.dialogButtons(page())).sort(), [ALWAYS, 'Cancel', "Don't Run", 'Run Once'].sort());
     await wb.clickDialogButton(page(), 'Cancel');
     assert.deepEqual(runsLogLines(runsLog), []);
   });

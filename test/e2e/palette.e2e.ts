@@ -68,7 +68,7 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
     assert.ok(prompt.includes(factsScript), `the prompt shows the first argument:\n${prompt}`);
     assert.ok(prompt.includes(secretFile), `the prompt shows the second argument:\n${prompt}`);
     assert.ok(prompt.includes(`Working directory: ${host}`), `the prompt shows the working directory:\n${prompt}`);
-    assert.deepEqual((await wb.dialogButtons(page())).sort(), ['Cancel', 'Run']);
+    assert.deepEqual((await wb.dialogButtons(page())).sort(), ['Cancel', "Don't Run", 'Run']);
     await wb.screenshot(page(), path.join(SCREENSHOTS, 'prompt.png'));
 
     await wb.clickDialogButton(page(), 'Run');
@@ -100,6 +100,17 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
     await sleep(2000);
     assert.equal(fs.existsSync(markerFile), false, 'the marker file exists: the command ran although it was cancelled');
     assert.doesNotMatch(session.outputLog(), /▶ make-marker\b/);
+  });
+
+  it('an Enter meant for the editor, landing on the prompt as it opens, answers "Don\'t Run": nothing runs', async () => {
+    await wb.runPaletteCommand(page(), RUN_COMMAND_TITLE);
+    await wb.pickQuickPickItem(page(), 'Create a marker file');
+    await wb.dialogText(page());
+    await page().keyboard.press('Enter');
+    const told = await wb.waitForNotification(page(), 'Host command "Create a marker file"');
+    assert.match(told.message, /not run/i, told.message);
+    await sleep(2000);
+    assert.equal(fs.existsSync(markerFile), false, 'Enter ran the command: the default button must be the safe one');
   });
 
   it('scenario 2, control: the same command with Run does create the marker file', async () => {

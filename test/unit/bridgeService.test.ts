@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandSummary } from '../../src/core/protocol';
-import { ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON } from '../../src/core/promptText';
+import { ALWAYS_BUTTON, DONT_RUN_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON } from '../../src/core/promptText';
 import {
   argvDefinition,
   createHarness,
@@ -104,7 +104,7 @@ describe('BridgeService', function () {
       assert.ok(existsSync(marker));
       assert.equal(h.ports.prompt.shown.length, 1);
       const prompt = h.ports.prompt.shown[0]!;
-      assert.deepEqual(prompt.buttons, [RUN_BUTTON]);
+      assert.deepEqual(prompt.buttons, [DONT_RUN_BUTTON, RUN_BUTTON]);
       assert.match(prompt.message, /Run "build" on the host\?/);
       assert.ok(prompt.detail.includes(`Program: ${process.execPath}`), prompt.detail);
       assert.ok(prompt.detail.includes(`Working directory: ${h.ports.workspace}`), prompt.detail);
@@ -259,7 +259,7 @@ describe('BridgeService', function () {
       assert.deepEqual(JSON.parse(first.stdout.toString('utf8')), ['one']);
       assert.equal(h.ports.prompt.shown.length, 1);
       const prompt = h.ports.prompt.shown[0]!;
-      assert.deepEqual(prompt.buttons, [RUN_ONCE_BUTTON, ALWAYS_BUTTON]);
+      assert.deepEqual(prompt.buttons, [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON]);
       assert.match(prompt.message, /The workspace "proj" proposes a host command: ws\.argv/);
       assert.match(prompt.detail, /\[2\] one/);
       assert.match(prompt.detail, /Requested by a task/);

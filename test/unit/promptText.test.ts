@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ALWAYS_BUTTON, promptContent, RUN_BUTTON, RUN_ONCE_BUTTON } from '../../src/core/promptText';
+import { ALWAYS_BUTTON, DONT_RUN_BUTTON, promptContent, RUN_BUTTON, RUN_ONCE_BUTTON } from '../../src/core/promptText';
 import type { RequestSource } from '../../src/core/protocol';
 import type { ResolvedCommand } from '../../src/core/resolve';
 
@@ -34,13 +34,13 @@ function assertNoRawDisguise(text: string, allowNewlines: boolean): void {
 describe('promptContent', () => {
   it('confirm: a "Run" button and a message naming the command', () => {
     const content = promptContent('confirm', command({ origin: 'user' }), 'palette', 'proj');
-    assert.deepEqual(content.buttons, [RUN_BUTTON]);
+    assert.deepEqual(content.buttons, [DONT_RUN_BUTTON, RUN_BUTTON]);
     assert.equal(content.message, 'Run "Run tests" on the host?');
   });
 
   it('approve: "Run Once" and "Always Allow in This Workspace", and a message naming the workspace', () => {
     const content = promptContent('approve', command(), 'palette', 'my-repo');
-    assert.deepEqual(content.buttons, [RUN_ONCE_BUTTON, ALWAYS_BUTTON]);
+    assert.deepEqual(content.buttons, [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON]);
     assert.equal(content.message, 'The workspace "my-repo" proposes a host command: Run tests. Run it on this machine?');
   });
 
