@@ -19,15 +19,6 @@ export class BridgeConfig {
     return loadTrustedDefinitions(this.section.inspect('commands')?.globalValue);
   }
 
-  /** Workspace-level values of the trusted setting: never used, but worth a warning and an audit line. */
-  ignoredWorkspaceValues(): string[] {
-    const inspected = this.section.inspect('commands');
-    const ignored: string[] = [];
-    if (inspected?.workspaceValue !== undefined) ignored.push('workspace settings');
-    if (inspected?.workspaceFolderValue !== undefined) ignored.push('folder settings');
-    return ignored;
-  }
-
   limits(): BridgeLimits {
     const user = <T>(key: string, fallback: T): T => (this.section.inspect<T>(key)?.globalValue ?? fallback);
     return {

@@ -65,11 +65,6 @@ export function activate(context: vscode.ExtensionContext): void {
     config.limits(),
   );
 
-  const ignored = config.ignoredWorkspaceValues();
-  if (ignored.length > 0) {
-    output.info(`Ignored hostCommands.commands from ${ignored.join(' and ')}: host commands are only read from your user settings.`);
-  }
-
   context.subscriptions.push(
     output,
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, auditView),
