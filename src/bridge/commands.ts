@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { BridgeService } from '../core/bridgeService';
 import { BridgeCommands } from '../core/protocol';
+import { addHostCommand } from './addHostCommand';
 import type { GlobalStateApprovalStore } from './approvalStore';
 import { AUDIT_URI, type AuditView } from './auditView';
 import type { OutputView } from './outputView';
@@ -28,8 +29,7 @@ export function bridgeCommands(ctx: BridgeContext): Record<string, Handler> {
     'hostCommands.showAuditLog': () => showAuditLog(ctx),
     'hostCommands.manageApprovals': () => manageApprovals(ctx),
     'hostCommands.cancelRunningCommand': () => cancelRunningCommand(ctx),
-    'hostCommands.addHostCommand': () =>
-      vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'hostCommands.commands', edit: true } }),
+    'hostCommands.addHostCommand': () => addHostCommand(),
   };
 }
 

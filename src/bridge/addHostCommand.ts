@@ -1,0 +1,94 @@
+// "Host Commands: Add a Host Command…": a short guided flow that writes one new trusted command into the
+// user's own `hostCommands.commands`. It runs only because the host user started it from the palette;
+// it adds a definition, it never approves or runs anything by itself.
+import * as vscode from 'vscode';
+import { trustedDefinitionSchema } from '../core/definitions';
+import { commandIdSchema, describeIssues } from '../core/protocol';
+
+const TITLE = 'Add a Host Command';
+
+/** The user's own value of the setting: workspace values never count for trusted commands. */
+function userCommands(): unknown {
+  return vscode.workspace.getConfiguration('hostCommands').inspect('commands')?.globalValue;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The previous behaviour of the command: settings.json (User), at the setting. */
+export function openCommandsInSettingsJson(): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'hostCommands.commands', edit: true } });
+}
+
+export async function addHostCommand(): Promise<void> {
+  const current = userCommands() ?? {};
+  // Spreading a broken value (a string, an array) would write garbage over it: send the user to fix it instead.
+  if (!isRecord(current)) {
+    const edit = 'Edit in settings.json';
+    const choice = await vscode.window.showErrorMessage('Host Commands: hostCommands.commands in your user settings is not an object of id → definition.', edit);
+    if (choice === edit) await openCommandsInSettingsJson();
+    return;
+  }
+
+  const id = await vscode.window.showInputBox({
+    title: `${TITLE} (1/4)`,
+    prompt: 'A short id for the command (letters, digits, ".", "_", "-"), used to run it from tasks and the host-command CLI',
+    placeHolder: 'e.g. open-in-finder',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const parsed = commandIdSchema.safeParse(value.trim());
+      if (!parsed.success) return parsed.error.issues[0]?.message ?? 'not a valid command id';
+      if (Object.hasOwn(current, value.trim())) return `"${value.trim()}" already exists in your host commands; choose another id`;
+      return undefined;
+    },
+  });
+  if (id === undefined) return;
+
+  const program = await vscode.window.showInputBox({
+    title: `${TITLE} (2/4)`,
+    prompt: 'The program to run on the host: a name on the host\'s PATH, or an absolute path',
+    placeHolder: 'e.g. open, docker, /usr/local/bin/my-tool',
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? 'the program is required' : undefined),
+  });
+  if (program === undefined) return;
+
+  const argsText = await vscode.window.showInputBox({
+    title: `${TITLE} (3/4)`,
+    prompt: 'The arguments, separated by spaces: each word becomes one argument (no shell, no quoting). An argument that contains spaces can be edited in settings.json afterwards. Leave empty for none.',
+    placeHolder: 'e.g. ps --all',
+    ignoreFocusOut: true,
+  });
+  if (argsText === undefined) return;
+
+  const confirmItems = [
+    { label: 'Ask before each run (recommended)', confirm: 'always' as const },
+    { label: 'Run without asking', confirm: 'never' as const },
+  ];
+  const picked = await vscode.window.showQuickPick(confirmItems, { title: `${TITLE} (4/4)`, placeHolder: 'Should the host ask before each run?', ignoreFocusOut: true });
+  if (!picked) return;
+
+  const commandId = id.trim();
+  // Only the fields the user chose, so settings.json holds what they typed rather than every default.
+  const definition = { title: commandId, program: program.trim(), args: argsText.split(/\s+/).filter(Boolean), confirm: picked.confirm };
+  const checked = trustedDefinitionSchema.safeParse(definition);
+  if (!checked.success) {
+    void vscode.window.showErrorMessage(`Host Commands: the command was not added: ${describeIssues(checked.error)}`);
+    return;
+  }
+  // Read again: settings.json may have changed while the inputs were open.
+  const latest = userCommands() ?? {};
+  if (!isRecord(latest) || Object.hasOwn(latest, commandId)) {
+    void vscode.window.showErrorMessage(`Host Commands: your host commands changed meanwhile ("${commandId}" exists or the setting is not an object); nothing was added.`);
+    return;
+  }
+  await vscode.workspace.getConfiguration('hostCommands').update('commands', { ...latest, [commandId]: definition }, vscode.ConfigurationTarget.Global);
+
+  const runIt = 'Run It';
+  const edit = 'Edit in settings.json';
+  const choice = await vscode.window.showInformationMessage(`Added host command ${commandId}.`, runIt, edit);
+  // The picker belongs to the workspace part; if it is not there, the command is still added.
+  if (choice === runIt) await vscode.commands.executeCommand('hostCommands.runHostCommand').then(undefined, () => undefined);
+  if (choice === edit) await openCommandsInSettingsJson();
+}
