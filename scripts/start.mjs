@@ -87,6 +87,8 @@ let stopping = false;
 async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
+  // code-server ending from here on is this stop, not a crash: the watchdog below must not report it.
+  clearInterval(watch);
   console.log(`\n${signal}: stopping code-server…`);
   await workbench.stop();
   console.log('stopped; temporary data removed.');
@@ -98,10 +100,12 @@ process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 // Keep running; say so if code-server ends on its own.
 const watch = setInterval(() => {
+  if (stopping) return;
   try {
     process.kill(workbench.pid, 0);
   } catch {
     clearInterval(watch);
+    stopping = true;
     let log = '';
     try {
       log = fs.readFileSync(workbench.logFile, 'utf8').split('\n').slice(-30).join('\n');
