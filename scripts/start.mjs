@@ -53,7 +53,7 @@ const DEMO_COMMANDS = {
   },
   'who-am-i': {
     title: 'Who am I (no prompt)',
-    description: 'id — runs without asking ("confirm": "never")',
+    description: 'Your user and groups on the host (id)',
     program: 'id',
     args: [],
     confirm: 'never',
