@@ -24,8 +24,19 @@ const common = {
   logLevel: 'warning',
 };
 
+// The bridge loads its process runner (execa and its dependencies, more than half of the bridge's code) with
+// import('./processRunner') on the first run. Built as a file of its own next to the bundle, it is neither parsed
+// nor run while VS Code activates the bridge; `dynamic-import: false` makes that import() a require().
+const processRunnerApart = {
+  name: 'process-runner-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/processRunner$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './processRunner.js', external: true } : undefined));
+  },
+};
+
 const extensions = [
-  { entryPoints: ['src/bridge/extension.ts'], outfile: 'extensions/bridge/dist/extension.js' },
+  { entryPoints: ['src/bridge/extension.ts'], outfile: 'extensions/bridge/dist/extension.js', plugins: [processRunnerApart], supported: { 'dynamic-import': false } },
+  { entryPoints: ['src/core/processRunner.ts'], outfile: 'extensions/bridge/dist/processRunner.js' },
   { entryPoints: ['src/workspace/extension.ts'], outfile: 'extensions/workspace/dist/extension.js' },
   { entryPoints: ['src/workspace/cli/main.ts'], outfile: 'extensions/workspace/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

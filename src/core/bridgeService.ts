@@ -9,7 +9,7 @@ import { parameterSpecs, type CommandDefinition, type LoadResult } from './defin
 import { buildChildEnvironment } from './environmentPolicy';
 import { OutputRelay } from './outputRelay';
 import { validateParams, type ParamValues } from './parameters';
-import { startProcess as defaultStartProcess, type RunHandle, type RunResult, type RunSpec } from './processRunner';
+import type { RunHandle, RunResult, RunSpec } from './processRunner';
 import { promptContent, ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON, type PromptContent } from './promptText';
 import {
   BridgeCommands,
@@ -388,6 +388,9 @@ export class BridgeService {
     const { command } = run.info;
     let result: RunResult;
     const changedFile = await this.changedWorkspaceFile(run);
+    // The process runner (and execa under it) is loaded on the first run, not while VS Code activates the bridge;
+    // before the checks below, so that nothing can change between them and the spawn.
+    const spawn = this.ports.startProcess ?? (await import('./processRunner')).startProcess;
     if (run.cancelRequested || this.disposed) {
       result = { exitCode: null, signal: null, durationMs: 0, reason: run.cancelRequested ?? 'shutdown', message: 'cancelled before it started' };
     } else if (changedFile) {
@@ -396,7 +399,6 @@ export class BridgeService {
     } else {
       this.ports.observer.started(run.info);
       run.startedAt = Date.now();
-      const spawn = this.ports.startProcess ?? defaultStartProcess;
       const handle = spawn({
         file: command.programPath,
         args: command.args,
