@@ -98,7 +98,9 @@ export function loadProposedDefinitions(text: string, fileLabel = PROPOSALS_FILE
   const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const first = errors[0]!;
-    return { definitions, warnings: [`${fileLabel}: not valid JSON (${printParseErrorCode(first.error)} at offset ${first.offset})`] };
+    const before = text.slice(0, first.offset).split('\n');
+    const where = `line ${before.length}, column ${before.at(-1)!.length + 1}`;
+    return { definitions, warnings: [`${fileLabel}: not valid JSON (${printParseErrorCode(first.error)} at ${where})`] };
   }
   const file = proposalsFileSchema.safeParse(json);
   if (!file.success) return { definitions, warnings: [`${fileLabel}: ${describeIssues(file.error)}`] };

@@ -27,9 +27,9 @@ const PREFIXES = ['LD_', 'DYLD_', 'COMPLUS_', 'DOTNET_', 'GIT_CONFIG', 'NPM_CONF
 /** The reason a proposal may not set this variable, or undefined when it may. Case-insensitive: Windows names are. */
 export function refusedEnvironmentName(name: string): string | undefined {
   const upper = name.toUpperCase();
-  if (EXACT.has(upper)) return `${name} changes which program runs or what it loads`;
+  if (EXACT.has(upper)) return 'it changes which program runs or what it loads';
   const prefix = PREFIXES.find((candidate) => upper.startsWith(candidate));
-  if (prefix) return `${name} belongs to ${prefix}*, which can inject code into the program or its loader`;
+  if (prefix) return `${prefix}* variables can inject code into the program or its loader`;
   return undefined;
 }
 

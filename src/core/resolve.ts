@@ -128,7 +128,7 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     for (const [name, template] of Object.entries(definition.env)) {
       if (definition.origin === 'workspace') {
         const refusal = refusedEnvironmentName(name);
-        if (refusal) throw new ResolveError(`env: a workspace proposal may not set ${refusal}`);
+        if (refusal) throw new ResolveError(`env: a workspace proposal may not set ${name}: ${refusal}`);
       }
       envAdditions[name] = expand(template, definition, params, host, `env.${name}`);
     }

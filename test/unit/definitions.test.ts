@@ -157,7 +157,7 @@ describe('loadProposedDefinitions', () => {
       const result = loadProposedDefinitions(text, 'folder/.vscode/host-commands.json');
       assert.deepEqual(result.definitions, [], text);
       assert.equal(result.warnings.length, 1, text);
-      assert.match(result.warnings[0]!, /^folder\/\.vscode\/host-commands\.json: not valid JSON \(\w+ at offset \d+\)$/, text);
+      assert.match(result.warnings[0]!, /^folder\/\.vscode\/host-commands\.json: not valid JSON \(\w+ at line \d+, column \d+\)$/, text);
     }
   });
 

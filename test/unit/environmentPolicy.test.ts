@@ -15,7 +15,7 @@ describe('refusedEnvironmentName', () => {
     it(`refuses ${name}`, () => {
       const reason = refusedEnvironmentName(name);
       assert.ok(reason, `${name} was allowed`);
-      assert.ok(reason.startsWith(`${name} `), reason);
+      assert.match(reason, /changes which program runs/, reason);
     });
   }
 
@@ -53,7 +53,7 @@ describe('refusedEnvironmentName', () => {
       const reason = refusedEnvironmentName(name);
       assert.ok(reason, `${name} was allowed`);
       assert.ok(reason.includes(`${prefix}*`), reason);
-      assert.ok(reason.startsWith(name), reason);
+      assert.match(reason, /can inject code/, reason);
     });
   }
 

@@ -349,7 +349,7 @@ describe('resolveCommand', () => {
 
     it('a proposal may not set loader or interpreter hooks', () => {
       for (const name of ['LD_PRELOAD', 'DYLD_INSERT_LIBRARIES', 'NODE_OPTIONS', 'PATH', 'path', 'BASH_ENV', 'GIT_CONFIG_COUNT']) {
-        assert.match(refusal(proposed({ program: 'make', env: { [name]: 'x' } })), new RegExp(`^env: a workspace proposal may not set ${name} `), name);
+        assert.match(refusal(proposed({ program: 'make', env: { [name]: 'x' } })), new RegExp(`^env: a workspace proposal may not set ${name}: `), name);
       }
     });
 
