@@ -15,6 +15,18 @@ const PROMPT_HINT: Record<CommandSummary['prompt'], string> = {
   approve: 'proposed by this workspace: needs your approval on the host',
 };
 
+/** The warnings the picker last showed: the same ones are not shown again each time it opens. */
+let shownWarnings = new Set<string>();
+
+/** Shows each warning once per session; one that went away and comes back is shown again. */
+function showNewWarnings(warnings: readonly string[]): void {
+  const current = new Set(warnings);
+  for (const warning of current) {
+    if (!shownWarnings.has(warning)) void vscode.window.showWarningMessage(`Host Commands: ${warning}`);
+  }
+  shownWarnings = current;
+}
+
 export async function pickAndRun(client: BridgeClient, source: RequestSource, onChange?: RunListener): Promise<RunResult | undefined> {
   let listed;
   try {
@@ -23,7 +35,7 @@ export async function pickAndRun(client: BridgeClient, source: RequestSource, on
     void vscode.window.showErrorMessage(`Host Commands: ${(error as Error).message}`);
     return undefined;
   }
-  for (const warning of listed.warnings) void vscode.window.showWarningMessage(`Host Commands: ${warning}`);
+  showNewWarnings(listed.warnings);
 
   const items: CommandItem[] = [];
   for (const origin of ['user', 'workspace'] as const) {
