@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { CommandOrigin, RequestSource } from './protocol';
 
 export type AuditDecision =
-  | 'trusted' // the user's own command, confirmed or confirm: never
+  | 'trusted' // the user's own command with confirm: never, run without asking
+  | 'confirmed' // the user's own command, and the user clicked Run
   | 'approved-once'
   | 'approved-always' // ran under an earlier "always" approval, or was just given one
   | 'denied'

@@ -178,7 +178,10 @@ export class BridgeService {
         this.ports.trustedDefinitions().definitions.find((candidate) => candidate.id === request.command) ??
         (await this.definitions()).definitions.find((candidate) => candidate.id === request.command);
       if (!definition) {
-        throw new RefusalError('unknown-command', `"${request.command}" is not a host command defined on this host`, 'refused-unknown', request.command);
+        // A proposal skipped for an error is "unknown" too: say why, rather than only that it is missing.
+        const skipped = (await this.definitions()).warnings.find((warning) => warning.includes(`${request.command}:`) || warning.includes(`"${request.command}"`));
+        const why = skipped ? ` (${skipped})` : '';
+        throw new RefusalError('unknown-command', `"${request.command}" is not a host command defined on this host${why}`, 'refused-unknown', request.command);
       }
       const params = validateParams(parameterSpecs(definition), request.params);
       if (!params.ok) {
@@ -286,7 +289,7 @@ export class BridgeService {
       if (definition.confirm === 'never' && source !== 'tool') return { decision: 'trusted' };
       const answer = await this.prompt(promptContent('confirm', command, source, this.ports.workspaceLabel()), command);
       if (answer !== RUN_BUTTON) throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
-      return { decision: 'trusted' };
+      return { decision: 'confirmed' };
     }
 
     // A proposal: re-check trust at run time, not only when listing.

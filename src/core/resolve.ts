@@ -107,6 +107,8 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     if (definition.origin === 'workspace' && host.folder.ok && !isInside(cwd, host.folder.paths.hostPath, api)) {
       throw new ResolveError(`cwd ${JSON.stringify(cwd)} is outside the workspace folder; a workspace proposal may only run inside it`);
     }
+    // Said before any prompt, rather than after the user agreed to run in a folder that is not there.
+    if (host.realPath && host.realPath(cwd) === undefined) throw new ResolveError(`the working directory ${JSON.stringify(cwd)} does not exist on the host`);
     if (definition.origin === 'workspace' && host.folder.ok && host.realPath) {
       // The container can turn a folder into a symbolic link to anywhere: check where the path really leads.
       const realCwd = host.realPath(cwd);

@@ -295,7 +295,7 @@ describe('BridgeService', function () {
       assert.equal(record.workspace, h.ports.workspaceIdentity());
       assert.equal(record.command, 'hello');
       assert.equal(record.origin, 'user');
-      assert.equal(record.decision, 'trusted');
+      assert.equal(record.decision, 'confirmed', 'the user was asked and clicked Run');
       assert.equal(record.program, process.execPath);
       assert.deepEqual(record.args, ['-e', "process.stdout.write('hello'); process.exit(2)"]);
       assert.equal(record.cwd, h.ports.workspace);
