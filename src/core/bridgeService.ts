@@ -165,7 +165,7 @@ export class BridgeService {
         statusBar: definition.statusBar,
         prompt: definition.origin === 'workspace' ? 'approve' : definition.confirm === 'never' && request.source !== 'tool' ? 'none' : 'confirm',
       }));
-      return { v: PROTOCOL_VERSION, ok: true, commands, warnings };
+      return { v: PROTOCOL_VERSION, ok: true, commands, warnings: [...warnings, ...(await this.unrunnableProposals(definitions))] };
     });
   }
 
@@ -280,6 +280,20 @@ export class BridgeService {
       }
     }
     return { definitions: [...byId.values()], warnings };
+  }
+
+  /** A proposal that policy will refuse whatever the parameters (an env hook, a cwd outside the workspace) is said so up front. */
+  private async unrunnableProposals(definitions: CommandDefinition[]): Promise<string[]> {
+    const proposals = definitions.filter((definition) => definition.origin === 'workspace');
+    if (proposals.length === 0) return [];
+    const host = await this.ports.hostFacts();
+    const problems: string[] = [];
+    for (const definition of proposals) {
+      const defaults = Object.fromEntries(parameterSpecs(definition).flatMap((spec) => (spec.default === undefined ? [] : [[spec.name, spec.default]])));
+      const resolved = resolveCommand(definition, defaults, host);
+      if (!resolved.ok) problems.push(`The workspace proposes "${definition.id}", which cannot run on this host: ${resolved.message}`);
+    }
+    return problems;
   }
 
   /** Asks the user when the definition calls for it. Resolves to the audit decision, or throws a refusal. */

@@ -908,6 +908,17 @@ describe('attack suite', function () {
     assert.equal(h.ports.audits.at(-1)?.source, 'tool');
   });
 
+  it('a proposal that policy refuses whatever its parameters is flagged when listed, not only when run', async () => {
+    const h = createHarness();
+    ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+    h.ports.setProposals({ commands: { 'ws.hook': touchDefinition(h.ports, ctx.marker, { env: { LD_PRELOAD: '/tmp/evil.so' } }), 'ws.fine': touchDefinition(h.ports, ctx.marker) } });
+    const listed = await h.service.list({ v: 1, source: 'palette' });
+    const warnings = listed.warnings as string[];
+    assert.ok(warnings.some((w) => /"ws\.hook", which cannot run on this host: env: a workspace proposal may not set LD_PRELOAD/.test(w)), warnings.join('\n'));
+    assert.ok(!warnings.some((w) => w.includes('ws.fine')), warnings.join('\n'));
+    assert.equal(existsSync(ctx.marker), false);
+  });
+
   it('runs waiting for a free slot are bounded: beyond the queue, requests are refused as busy', async () => {
     const h = createHarness({ maxConcurrentRuns: 1, maxQueuedRuns: 2 });
     ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
