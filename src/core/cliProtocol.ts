@@ -1,10 +1,21 @@
 // The local protocol between the `host-command` CLI in the container terminal and the workspace part:
 // newline-delimited JSON over a Unix socket in a private folder. The workspace part forwards each request
 // to the bridge like any other entry point, so the CLI gets the same validation, prompts and audit.
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { commandIdSchema, commandSummarySchema, paramsSchema, PROTOCOL_VERSION, runOutcomeSchema, text } from './protocol';
 
 export const CLI_ENV_SOCKET = 'HOST_COMMANDS_IPC';
+
+/**
+ * The name of the CLI's folder under the OS temp folder (and of its named pipe on Windows): the same for a
+ * user and a workspace every time, so that a terminal restored after a window reload, which keeps the
+ * environment it was started with, still finds the socket and the `host-command` script.
+ */
+export function cliFolderName(user: string, workspaceKey: string): string {
+  const hash = createHash('sha256').update(workspaceKey).digest('hex').slice(0, 12);
+  return `host-commands-${user.replace(/[^A-Za-z0-9_.-]/g, '_')}-${hash}`;
+}
 
 export const cliRequestSchema = z.union([
   z.strictObject({ v: z.literal(PROTOCOL_VERSION), kind: z.literal('list') }),

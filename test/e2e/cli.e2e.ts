@@ -91,4 +91,23 @@ describe('host-command CLI in the integrated terminal', function () {
     await eventually(() => processGone(pid), 10_000);
     await sleep(100);
   });
+
+  it('a terminal restored after "Developer: Reload Window" still runs host-command', async () => {
+    // A shell variable only this terminal's shell has: it tells the restored terminal from a new one.
+    await type('clear; RESTORED_MARK=same-shell');
+    await sleep(300);
+    const reloaded = page().waitForEvent('load', { timeout: 60_000 });
+    await wb.runPaletteCommand(page(), 'Developer: Reload Window');
+    await reloaded;
+    await page().locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.statusBarItem(page(), 'Host Commands').waitFor({ state: 'visible', timeout: 60_000 });
+    await page().locator('.part.panel .xterm').first().waitFor({ state: 'visible', timeout: 30_000 });
+
+    await type('echo "mark=$RESTORED_MARK"; host-command greet who=reloaded; echo "after-reload=$?"');
+    const shown = await wb.waitForTerminalText(page(), /after-reload=\d+/, { timeout: 60_000 });
+    assert.ok(shown.includes('mark=same-shell'), `the terminal is the one from before the reload:\n${shown}`);
+    assert.ok(shown.includes('hello from the host: reloaded'), shown);
+    assert.ok(shown.includes('after-reload=0'), shown);
+    assert.doesNotMatch(shown, /command not found|cannot reach VS Code/, shown);
+  });
 });

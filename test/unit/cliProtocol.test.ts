@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cliFrameSchema, cliRequestSchema, parseCliArgs } from '../../src/core/cliProtocol';
+import { cliFolderName, cliFrameSchema, cliRequestSchema, parseCliArgs } from '../../src/core/cliProtocol';
 
 describe('host-command CLI arguments', () => {
   it('a command id, name=value parameters and the current folder as cwd', () => {
@@ -59,5 +59,19 @@ describe('host-command socket messages', () => {
     assert.equal(cliFrameSchema.safeParse({ kind: 'exit', outcome: { exitCode: 0, signal: null, durationMs: 3, reason: 'exited' } }).success, true);
     assert.equal(cliFrameSchema.safeParse({ kind: 'error', code: 'denied', message: 'no' }).success, true);
     assert.equal(cliFrameSchema.safeParse({ kind: 'output', stream: 'stdin', data: '' }).success, false);
+  });
+});
+
+describe('host-command folder name', () => {
+  it('is the same for a user and a workspace every time, and differs between users and workspaces', () => {
+    const name = cliFolderName('1000', 'file:///workspaces/proj');
+    assert.match(name, /^host-commands-1000-[0-9a-f]{12}$/);
+    assert.equal(cliFolderName('1000', 'file:///workspaces/proj'), name);
+    assert.notEqual(cliFolderName('1001', 'file:///workspaces/proj'), name);
+    assert.notEqual(cliFolderName('1000', 'file:///workspaces/other'), name);
+  });
+
+  it('a user name cannot put a path separator or anything odd into it', () => {
+    assert.match(cliFolderName('DOMAIN\\me/../x y', 'k'), /^host-commands-DOMAIN_me_.._x_y-[0-9a-f]{12}$/);
   });
 });

@@ -4,9 +4,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { Page } from 'playwright-core';
 import * as wb from '../../../scripts/lib/workbench.mjs';
+import { cliFolderName } from '../../../src/core/cliProtocol';
+import { currentUser } from '../../../src/workspace/cliFolder';
 import type { InhostResults } from '../../harness-extension/src/extension';
 
 export type { InhostResults };
@@ -253,6 +256,8 @@ export class Session {
   async stop(): Promise<void> {
     await this.browser?.close();
     await this.workbench.stop();
+    // The host-command CLI's folder outlives a window on purpose; this workspace folder will not be seen again.
+    fs.rmSync(path.join(os.tmpdir(), cliFolderName(currentUser(), pathToFileURL(this.workspaceFolder).href)), { recursive: true, force: true });
   }
 }
 
