@@ -3,7 +3,8 @@
 // to the bridge like any other entry point, so the CLI gets the same validation, prompts and audit.
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { commandIdSchema, commandSummarySchema, paramsSchema, PROTOCOL_VERSION, runOutcomeSchema, text } from './protocol';
+import { escapeForDisplay } from './displayEscape';
+import { commandIdSchema, commandSummarySchema, paramsSchema, PROTOCOL_VERSION, runOutcomeSchema, text, type CommandSummary } from './protocol';
 
 export const CLI_ENV_SOCKET = 'HOST_COMMANDS_IPC';
 
@@ -15,6 +16,18 @@ export const CLI_ENV_SOCKET = 'HOST_COMMANDS_IPC';
 export function cliFolderName(user: string, workspaceKey: string): string {
   const hash = createHash('sha256').update(workspaceKey).digest('hex').slice(0, 12);
   return `host-commands-${user.replace(/[^A-Za-z0-9_.-]/g, '_')}-${hash}`;
+}
+
+/** `host-command --list`: a row per command in aligned columns, every value escaped so that none can disguise the others. */
+export function formatCommandList(commands: readonly CommandSummary[]): string {
+  const rows = commands.map((command) => [
+    escapeForDisplay(command.id),
+    escapeForDisplay(command.origin),
+    escapeForDisplay(command.title),
+    command.parameters.length ? `(${command.parameters.map((parameter) => `${escapeForDisplay(parameter.name)}=`).join(' ')})` : '',
+  ]);
+  const widths = [0, 1, 2].map((column) => Math.max(0, ...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => `${row.map((cell, column) => (column < widths.length ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd()}\n`).join('');
 }
 
 export const cliRequestSchema = z.union([

@@ -32,6 +32,7 @@ describe('host-command CLI in the integrated terminal', function () {
         'exit-five': { title: 'Exit five', program: 'sh', args: ['-c', 'exit 5'], confirm: 'never' },
         where: { title: 'Where am I', program: 'pwd', confirm: 'never' },
         sleeper: { title: 'Sleep', program: 'sh', args: ['-c', `echo $$ > ${pidFile}; echo sleeping; sleep 300`], confirm: 'never' },
+        disguised: { title: 'Safe \u202Etxt.exe', program: 'true', confirm: 'never' },
       },
     });
     await wb.runPaletteCommand(page(), 'Terminal: Create New Terminal');
@@ -50,10 +51,15 @@ describe('host-command CLI in the integrated terminal', function () {
     await page().keyboard.press('Enter');
   }
 
-  it('lists the host commands', async () => {
+  it('lists the host commands in aligned columns, a title that would reorder the line escaped', async () => {
     await type('host-command --list');
     const shown = await wb.waitForTerminalText(page(), /greet\s+user\s+Greet/);
     assert.match(shown, /exit-five\s+user\s+Exit five/);
+    assert.ok(shown.includes('Safe \\u202Etxt.exe'), shown);
+    assert.ok(!shown.includes('\u202E'), shown);
+    const rows = shown.split('\n').filter((row) => /^(greet|exit-five|where|sleeper|disguised) /.test(row));
+    assert.equal(rows.length, 5, shown);
+    assert.equal(new Set(rows.map((row) => row.indexOf(' user ') + 1)).size, 1, `the origin column lines up:\n${rows.join('\n')}`);
   });
 
   it('streams the host output and returns the exit code', async () => {

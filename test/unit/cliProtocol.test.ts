@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cliFolderName, cliFrameSchema, cliRequestSchema, parseCliArgs } from '../../src/core/cliProtocol';
+import { cliFolderName, cliFrameSchema, cliRequestSchema, formatCommandList, parseCliArgs } from '../../src/core/cliProtocol';
+import type { CommandSummary } from '../../src/core/protocol';
 
 describe('host-command CLI arguments', () => {
   it('a command id, name=value parameters and the current folder as cwd', () => {
@@ -73,5 +74,35 @@ describe('host-command folder name', () => {
 
   it('a user name cannot put a path separator or anything odd into it', () => {
     assert.match(cliFolderName('DOMAIN\\me/../x y', 'k'), /^host-commands-DOMAIN_me_.._x_y-[0-9a-f]{12}$/);
+  });
+});
+
+describe('host-command --list', () => {
+  const summary = (id: string, title: string, parameters: string[] = [], origin: CommandSummary['origin'] = 'user'): CommandSummary => ({
+    id,
+    title,
+    origin,
+    prompt: 'none',
+    parameters: parameters.map((name) => ({ name, required: true })),
+  });
+
+  it('aligns the columns, with no trailing spaces', () => {
+    const shown = formatCommandList([summary('greet', 'Greet', ['who']), summary('build-all', 'Build everything', [], 'workspace'), summary('x', 'X', ['a', 'b'])]);
+    assert.equal(
+      shown,
+      ['greet      user       Greet             (who=)', 'build-all  workspace  Build everything', 'x          user       X                 (a= b=)', ''].join('\n'),
+    );
+  });
+
+  it('escapes a title that would reorder or hide what follows it (U+202E, newline, escape sequences)', () => {
+    const shown = formatCommandList([summary('rtl', 'Safe \u202Etxt.exe'), summary('nl', 'one\ntwo \u001b[2J')]);
+    assert.ok(!shown.includes('\u202E') && !shown.includes('\u001b'), shown);
+    assert.equal(shown.split('\n').length, 3, shown);
+    assert.ok(shown.includes('Safe \\u202Etxt.exe'), shown);
+    assert.ok(shown.includes('one\\ntwo \\u001B[2J'), shown);
+  });
+
+  it('no commands: nothing', () => {
+    assert.equal(formatCommandList([]), '');
   });
 });

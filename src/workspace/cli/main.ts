@@ -1,7 +1,7 @@
 // `host-command`: run an approved host command from the container terminal. It talks to the workspace
 // part over a private socket; the bridge on the host still validates, asks and audits.
 import net from 'node:net';
-import { CLI_ENV_SOCKET, CLI_USAGE, cliFrameSchema, parseCliArgs, type CliRequest } from '../../core/cliProtocol';
+import { CLI_ENV_SOCKET, CLI_USAGE, cliFrameSchema, formatCommandList, parseCliArgs, type CliRequest } from '../../core/cliProtocol';
 import { constants as osConstants } from 'node:os';
 import { PROTOCOL_VERSION } from '../../core/protocol';
 
@@ -65,9 +65,7 @@ function handle(line: string): void {
       (frame.stream === 'stdout' ? process.stdout : process.stderr).write(Buffer.from(frame.data, 'base64'));
       return;
     case 'list':
-      for (const command of frame.commands) {
-        process.stdout.write(`${command.id}\t${command.origin}\t${command.title}${command.parameters.length ? `\t(${command.parameters.map((p) => `${p.name}=`).join(' ')})` : ''}\n`);
-      }
+      process.stdout.write(formatCommandList(frame.commands));
       finish(0);
       return;
     case 'error':
