@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { escapeForDisplay } from './displayEscape';
-import { commandIdSchema, commandSummarySchema, paramsSchema, PROTOCOL_VERSION, runOutcomeSchema, text, type CommandSummary } from './protocol';
+import { describeOutcome } from './outcome';
+import { commandIdSchema, commandSummarySchema, paramsSchema, PROTOCOL_VERSION, runOutcomeSchema, text, type CommandSummary, type RunOutcome } from './protocol';
 
 export const CLI_ENV_SOCKET = 'HOST_COMMANDS_IPC';
 
@@ -28,6 +29,16 @@ export function formatCommandList(commands: readonly CommandSummary[]): string {
   ]);
   const widths = [0, 1, 2].map((column) => Math.max(0, ...rows.map((row) => row[column]!.length)));
   return rows.map((row) => `${row.map((cell, column) => (column < widths.length ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd()}\n`).join('');
+}
+
+/** Whether a run ended other than by its process exiting with a code of its own (killed, cancelled, timed out, never started). */
+export function endedAbnormally(outcome: RunOutcome): boolean {
+  return outcome.reason !== 'exited' || outcome.exitCode === null;
+}
+
+/** What the CLI writes to stderr when a run ended abnormally, e.g. "host-command: build timed out and was stopped". */
+export function describeCliEnd(command: string, outcome: RunOutcome): string {
+  return `host-command: ${escapeForDisplay(command)} ${escapeForDisplay(describeOutcome(outcome))}`;
 }
 
 export const cliRequestSchema = z.union([

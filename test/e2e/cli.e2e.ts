@@ -32,6 +32,7 @@ describe('host-command CLI in the integrated terminal', function () {
         'exit-five': { title: 'Exit five', program: 'sh', args: ['-c', 'exit 5'], confirm: 'never' },
         where: { title: 'Where am I', program: 'pwd', confirm: 'never' },
         sleeper: { title: 'Sleep', program: 'sh', args: ['-c', `echo $$ > ${pidFile}; echo sleeping; sleep 300`], confirm: 'never' },
+        slow: { title: 'Too slow', program: 'sleep', args: ['30'], timeoutSeconds: 1, confirm: 'never' },
         disguised: { title: 'Safe \u202Etxt.exe', program: 'true', confirm: 'never' },
       },
     });
@@ -57,8 +58,8 @@ describe('host-command CLI in the integrated terminal', function () {
     assert.match(shown, /exit-five\s+user\s+Exit five/);
     assert.ok(shown.includes('Safe \\u202Etxt.exe'), shown);
     assert.ok(!shown.includes('\u202E'), shown);
-    const rows = shown.split('\n').filter((row) => /^(greet|exit-five|where|sleeper|disguised) /.test(row));
-    assert.equal(rows.length, 5, shown);
+    const rows = shown.split('\n').filter((row) => /^(greet|exit-five|where|sleeper|slow|disguised) /.test(row));
+    assert.equal(rows.length, 6, shown);
     assert.equal(new Set(rows.map((row) => row.indexOf(' user ') + 1)).size, 1, `the origin column lines up:\n${rows.join('\n')}`);
   });
 
@@ -86,6 +87,14 @@ describe('host-command CLI in the integrated terminal', function () {
     await type('cd / && host-command where; echo "outside=$?"');
     const refused = await wb.waitForTerminalText(page(), /outside=2/);
     assert.match(refused, /outside the workspace folder/);
+  });
+
+  it('a run that ended abnormally says how, in the product\'s words, naming the command', async () => {
+    await type('clear');
+    await type('host-command --no-cwd slow; echo "slow-status=$?"');
+    const shown = await wb.waitForTerminalText(page(), /slow-status=\d+/);
+    assert.ok(shown.includes('host-command: slow timed out and was stopped'), shown);
+    assert.doesNotMatch(shown, /slow-status=0\b/, shown);
   });
 
   it('Ctrl-C ends the host process', async () => {

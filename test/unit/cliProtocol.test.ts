@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { cliFolderName, cliFrameSchema, cliRequestSchema, formatCommandList, parseCliArgs } from '../../src/core/cliProtocol';
-import type { CommandSummary } from '../../src/core/protocol';
+import { cliFolderName, cliFrameSchema, cliRequestSchema, describeCliEnd, endedAbnormally, formatCommandList, parseCliArgs } from '../../src/core/cliProtocol';
+import type { CommandSummary, RunOutcome } from '../../src/core/protocol';
 
 describe('host-command CLI arguments', () => {
   it('a command id, name=value parameters and the current folder as cwd', () => {
@@ -104,5 +104,27 @@ describe('host-command --list', () => {
 
   it('no commands: nothing', () => {
     assert.equal(formatCommandList([]), '');
+  });
+});
+
+describe('host-command end of run', () => {
+  const outcome = (fields: Partial<RunOutcome>): RunOutcome => ({ exitCode: null, signal: null, durationMs: 5, reason: 'exited', ...fields });
+
+  it('a process that exited with a code of its own ended normally, whatever the code', () => {
+    assert.equal(endedAbnormally(outcome({ exitCode: 0 })), false);
+    assert.equal(endedAbnormally(outcome({ exitCode: 5 })), false);
+  });
+
+  it('says how any other run ended, in the words the rest of the product uses', () => {
+    assert.equal(endedAbnormally(outcome({ signal: 'SIGKILL' })), true);
+    assert.equal(describeCliEnd('sleeper', outcome({ signal: 'SIGKILL' })), 'host-command: sleeper was killed by SIGKILL');
+    assert.equal(describeCliEnd('build', outcome({ reason: 'timeout', exitCode: 143 })), 'host-command: build timed out and was stopped');
+    assert.equal(endedAbnormally(outcome({ reason: 'timeout', exitCode: 143 })), true);
+    assert.equal(describeCliEnd('where', outcome({ reason: 'spawn-failed', message: 'working directory not found: /x' })), 'host-command: where failed to start: working directory not found: /x');
+    assert.equal(describeCliEnd('a', outcome({ reason: 'cancelled' })), 'host-command: a was cancelled');
+  });
+
+  it('escapes a message that would disguise the line', () => {
+    assert.equal(describeCliEnd('where', outcome({ reason: 'spawn-failed', message: 'no such folder: /w/\u202Eevil' })), 'host-command: where failed to start: no such folder: /w/\\u202Eevil');
   });
 });

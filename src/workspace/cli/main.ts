@@ -1,7 +1,7 @@
 // `host-command`: run an approved host command from the container terminal. It talks to the workspace
 // part over a private socket; the bridge on the host still validates, asks and audits.
 import net from 'node:net';
-import { CLI_ENV_SOCKET, CLI_USAGE, cliFrameSchema, formatCommandList, parseCliArgs, type CliRequest } from '../../core/cliProtocol';
+import { CLI_ENV_SOCKET, CLI_USAGE, cliFrameSchema, describeCliEnd, endedAbnormally, formatCommandList, parseCliArgs, type CliRequest } from '../../core/cliProtocol';
 import { constants as osConstants } from 'node:os';
 import { PROTOCOL_VERSION } from '../../core/protocol';
 
@@ -73,13 +73,13 @@ function handle(line: string): void {
       return;
     case 'exit': {
       const { outcome } = frame;
-      if (outcome.exitCode !== null) {
+      if (outcome.exitCode !== null && !endedAbnormally(outcome)) {
         finish(outcome.exitCode);
         return;
       }
+      process.stderr.write(`${describeCliEnd(request.kind === 'run' ? request.command : '', outcome)}\n`);
       const signalNumber = outcome.signal ? (osConstants.signals as Record<string, number>)[outcome.signal] : undefined;
-      process.stderr.write(`host-command: ${outcome.reason === 'exited' ? `killed by ${outcome.signal}` : `${outcome.reason}${outcome.message ? `: ${outcome.message}` : ''}`}\n`);
-      finish(signalNumber ? 128 + signalNumber : 1);
+      finish(outcome.exitCode ?? (signalNumber ? 128 + signalNumber : 1));
     }
   }
 }
