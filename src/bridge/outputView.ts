@@ -79,6 +79,10 @@ export class OutputView implements RunObserver, vscode.Disposable {
   }
 }
 
+/** toLocaleTimeString(undefined, { hour12: false }) builds a formatter on every call; the same one, kept, writes the same time. */
+let timeFormat: Intl.DateTimeFormat | undefined;
+
 function timestamp(): string {
-  return new Date().toLocaleTimeString(undefined, { hour12: false });
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false });
+  return timeFormat.format(new Date());
 }
