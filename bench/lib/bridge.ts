@@ -1,6 +1,6 @@
 // The bridge as the bench drives it: the real BridgeService with ports that do what the VS Code glue does
-// (settings parsed on every request, the proposals file looked for on disk, the audit log written to a file,
-// the host environment copied once), and a client that crosses the boundary as the workspace part does:
+// (settings parsed once, kept as the bridge keeps them until they change; the proposals file looked for on disk;
+// the audit log written to a file; the host environment copied once), and a client that crosses the boundary as the workspace part does:
 // every message goes through toWire (JSON), every reply gets toWire's checks and is validated by its schema.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,9 +46,10 @@ export function createBenchBridge(commands: Record<string, unknown>, limits: Par
   fs.mkdirSync(workspace);
   const auditLog = new AuditLog(path.join(root, 'audit', 'audit.jsonl'));
   const environment = { ...process.env };
+  const trusted = loadTrustedDefinitions(commands);
 
   const ports: BridgePorts = {
-    trustedDefinitions: () => loadTrustedDefinitions(commands),
+    trustedDefinitions: () => trusted,
     proposedDefinitions: async (): Promise<LoadResult> => {
       try {
         return loadProposedDefinitions(await fs.promises.readFile(path.join(workspace, PROPOSALS_FILE), 'utf8'));

@@ -67,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     output,
+    config,
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, auditView),
     ...registerAll(bridgeCommands({ service, output, approvals, auditView })),
     { dispose: () => void service?.dispose() },
