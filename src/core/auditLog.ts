@@ -36,6 +36,8 @@ export interface AuditRecord {
 
 export class AuditLog {
   private size: number | undefined;
+  /** The folder was created (or found) once; it is created again only if it disappears. */
+  private folderMade = false;
 
   constructor(
     readonly file: string,
@@ -45,15 +47,27 @@ export class AuditLog {
 
   append(record: AuditRecord): void {
     let line = `${JSON.stringify(record)}\n`;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    if (!this.folderMade) this.makeFolder();
     if (this.size === undefined) {
       this.size = fs.existsSync(this.file) ? fs.statSync(this.file).size : 0;
       // A torn last line left by a crash: end it first, or this record would join it and be skipped with it.
       if (this.size > 0 && !endsWithNewline(this.file, this.size)) line = `\n${line}`;
     }
     if (this.size > 0 && this.size + Buffer.byteLength(line) > this.maxBytes) this.rotate();
-    fs.appendFileSync(this.file, line, { mode: 0o600 });
+    try {
+      fs.appendFileSync(this.file, line, { mode: 0o600 });
+    } catch (error) {
+      // Its folder was removed since (the user cleared the extension's storage): make it again, as before each record.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.makeFolder();
+      fs.appendFileSync(this.file, line, { mode: 0o600 });
+    }
     this.size += Buffer.byteLength(line);
+  }
+
+  private makeFolder(): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    this.folderMade = true;
   }
 
   /** audit.jsonl → audit.1.jsonl → … → audit.<keep>.jsonl, the oldest dropped. */

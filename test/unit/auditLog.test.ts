@@ -55,6 +55,14 @@ describe('AuditLog', () => {
     assert.equal(log.read()[0]!.message, 'line1\nline2\r\n{"fake": "record"}\u2028');
   });
 
+  it('makes its folder again when it was removed between two records', () => {
+    const log = new AuditLog(file);
+    log.append(record(1));
+    fs.rmSync(path.dirname(file), { recursive: true });
+    log.append(record(2));
+    assert.deepEqual(commands(log.read()), ['cmd-2']);
+  });
+
   it('limits how many records are read', () => {
     const log = new AuditLog(file);
     for (let n = 1; n <= 10; n++) log.append(record(n));
