@@ -4,11 +4,12 @@
 // The ESM build: bundled through its package "main" (UMD), jsonc-parser's dynamic require('./impl/…') breaks at load time.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import * as z from 'zod/mini';
+import { lazy } from './lazy';
 import { commandIdSchema, describeIssues, parameterNameSchema, statusBarSpecSchema, text, type CommandOrigin, type ParameterSpec } from './protocol';
 
 export const PROPOSALS_FILE = '.vscode/host-commands.json';
 
-const parameterSchema = z.strictObject({
+const parameterSchema = lazy(() => z.strictObject({
   description: z.optional(text({ max: 500 })),
   /** A regular expression the whole value must match. */
   pattern: z.optional(text({ max: 500 })),
@@ -16,12 +17,12 @@ const parameterSchema = z.strictObject({
   maxLength: z.optional(z.number().check(z.int(), z.positive(), z.lte(4096))),
   required: z.optional(z.boolean()),
   default: z.optional(text({ max: 4096 })),
-});
+}));
 export type ParameterDefinition = z.infer<typeof parameterSchema>;
 
-const envNameSchema = text({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, message: 'an environment variable name is letters, digits and "_"' });
+const envNameSchema = lazy(() => text({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, message: 'an environment variable name is letters, digits and "_"' }));
 
-const baseDefinitionShape = {
+const baseDefinitionShape = () => ({
   title: z.optional(text({ min: 1, max: 100 })),
   description: z.optional(text({ max: 500 })),
   /** A program name looked up on the host's PATH, or an absolute host path. */
@@ -33,17 +34,17 @@ const baseDefinitionShape = {
   parameters: z._default(z.record(parameterNameSchema, parameterSchema), {}),
   timeoutSeconds: z.optional(z.number().check(z.positive(), z.lte(7 * 24 * 3600))),
   statusBar: z.optional(statusBarSpecSchema),
-};
+});
 
-export const trustedDefinitionSchema = z.strictObject({
-  ...baseDefinitionShape,
+export const trustedDefinitionSchema = lazy(() => z.strictObject({
+  ...baseDefinitionShape(),
   /** Run through the host's shell. Only the host user can ask for this. */
   shell: z._default(z.boolean(), false),
   /** `always` (default) asks before each run; `never` runs without asking. */
   confirm: z._default(z.enum(['always', 'never']), 'always'),
-});
+}));
 
-export const proposedDefinitionSchema = z.strictObject(baseDefinitionShape);
+export const proposedDefinitionSchema = lazy(() => z.strictObject(baseDefinitionShape()));
 
 export type TrustedDefinition = z.infer<typeof trustedDefinitionSchema>;
 export type ProposedDefinition = z.infer<typeof proposedDefinitionSchema>;
@@ -56,10 +57,10 @@ export interface CommandDefinition extends ProposedDefinition {
   confirm: 'always' | 'never';
 }
 
-export const proposalsFileSchema = z.strictObject({
+export const proposalsFileSchema = lazy(() => z.strictObject({
   $schema: z.optional(z.string()),
   commands: z.record(z.string(), z.unknown()),
-});
+}));
 
 export interface LoadResult {
   definitions: CommandDefinition[];

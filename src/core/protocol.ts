@@ -6,6 +6,7 @@
 // so a same-host caller cannot slip in getters, prototypes or shared references.
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
+import { lazy } from './lazy';
 
 // zod/mini keeps the bundles small; the English locale gives its errors readable messages.
 z.config(en());
@@ -26,7 +27,7 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
 export const MAX_PARAM_VALUE_LENGTH = 4096;
 export const MAX_PARAMS = 32;
 
-const version = z.literal(PROTOCOL_VERSION);
+const version = lazy(() => z.literal(PROTOCOL_VERSION));
 
 /** A string limited by a pattern and/or a length, with readable messages. */
 export function text(options: { pattern?: RegExp; message?: string; min?: number; max?: number } = {}) {
@@ -37,22 +38,22 @@ export function text(options: { pattern?: RegExp; message?: string; min?: number
   return checks.length ? z.string().check(...checks) : z.string();
 }
 
-export const commandIdSchema = text({
+export const commandIdSchema = lazy(() => text({
   pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
   message: 'a command id is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
-});
+}));
 
 /** Names that would reach Object.prototype if a record were ever used as a plain object. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-export const parameterNameSchema = z
+export const parameterNameSchema = lazy(() => z
   .string()
   .check(
     z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a parameter name is a letter or "_" followed by letters, digits or "_"'),
     z.refine((name) => !FORBIDDEN_KEYS.has(name), 'this parameter name is reserved'),
-  );
+  ));
 
-export const paramsSchema = z.pipe(
+export const paramsSchema = lazy(() => z.pipe(
   // A record schema drops a "__proto__" key before its key schema sees it, so that name would be silently
   // ignored instead of refused like the other reserved names: check for it on the value as it arrived.
   z.custom<Record<string, string>>((value) => !(value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')), {
@@ -61,25 +62,25 @@ export const paramsSchema = z.pipe(
   z
     .record(parameterNameSchema, text({ max: MAX_PARAM_VALUE_LENGTH, message: `a parameter value is at most ${MAX_PARAM_VALUE_LENGTH} characters` }))
     .check(z.refine((params) => Object.keys(params).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`)),
-);
+));
 
 /** Who asked: recorded in the audit log and shown in the prompt. */
-export const requestSourceSchema = z.enum(['palette', 'statusBar', 'task', 'api', 'cli', 'tool', 'keybinding']);
+export const requestSourceSchema = lazy(() => z.enum(['palette', 'statusBar', 'task', 'api', 'cli', 'tool', 'keybinding']));
 export type RequestSource = z.infer<typeof requestSourceSchema>;
 
-const runIdSchema = text({ pattern: /^run-[0-9a-f]{16,64}$/, message: 'not a run id' });
+const runIdSchema = lazy(() => text({ pattern: /^run-[0-9a-f]{16,64}$/, message: 'not a run id' }));
 const count = () => z.number().check(z.int(), z.gte(0));
 
 // ---- requests (workspace side → bridge) -------------------------------------------------------
 
-export const helloRequestSchema = z.strictObject({ v: version });
+export const helloRequestSchema = lazy(() => z.strictObject({ v: version }));
 
-export const listRequestSchema = z.strictObject({
+export const listRequestSchema = lazy(() => z.strictObject({
   v: version,
   source: requestSourceSchema,
-});
+}));
 
-export const startRequestSchema = z.strictObject({
+export const startRequestSchema = lazy(() => z.strictObject({
   v: version,
   command: commandIdSchema,
   params: z._default(paramsSchema, {}),
@@ -93,21 +94,21 @@ export const startRequestSchema = z.strictObject({
   cwd: z.optional(text({ min: 1, max: 1024 })),
   /** A label for the run, informational only. */
   label: z.optional(text({ max: 200 })),
-});
+}));
 
-export const pollRequestSchema = z.strictObject({
+export const pollRequestSchema = lazy(() => z.strictObject({
   v: version,
   runId: runIdSchema,
   /** Byte offset of the combined output the caller has already consumed. */
   cursor: count(),
   /** How long the bridge may hold the poll open waiting for output. */
   waitMs: z._default(z.number().check(z.int(), z.gte(0), z.lte(5000)), 1000),
-});
+}));
 
-export const cancelRequestSchema = z.strictObject({
+export const cancelRequestSchema = lazy(() => z.strictObject({
   v: version,
   runId: runIdSchema,
-});
+}));
 
 export type ListRequest = z.infer<typeof listRequestSchema>;
 export type StartRequest = z.input<typeof startRequestSchema>;
@@ -116,7 +117,7 @@ export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 
 // ---- responses (bridge → workspace side) ------------------------------------------------------
 
-export const errorCodeSchema = z.enum([
+export const errorCodeSchema = lazy(() => z.enum([
   'invalid-request', // the message failed validation
   'unsupported-version',
   'unknown-command',
@@ -126,18 +127,18 @@ export const errorCodeSchema = z.enum([
   'busy', // too many prompts or runs waiting
   'unknown-run',
   'spawn-failed',
-]);
+]));
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
-export const errorResponseSchema = z.strictObject({
+export const errorResponseSchema = lazy(() => z.strictObject({
   v: version,
   ok: z.literal(false),
   code: errorCodeSchema,
   message: z.string(),
-});
+}));
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 
-export const parameterSpecSchema = z.strictObject({
+export const parameterSpecSchema = lazy(() => z.strictObject({
   name: parameterNameSchema,
   description: z.optional(z.string()),
   pattern: z.optional(z.string()),
@@ -145,21 +146,21 @@ export const parameterSpecSchema = z.strictObject({
   maxLength: z.optional(z.number().check(z.int(), z.positive())),
   required: z.boolean(),
   default: z.optional(z.string()),
-});
+}));
 export type ParameterSpec = z.infer<typeof parameterSpecSchema>;
 
-export const statusBarSpecSchema = z.strictObject({
+export const statusBarSpecSchema = lazy(() => z.strictObject({
   text: text({ max: 100 }),
   tooltip: z.optional(text({ max: 500 })),
   alignment: z._default(z.enum(['left', 'right']), 'left'),
   priority: z.optional(z.number()),
-});
+}));
 export type StatusBarSpec = z.infer<typeof statusBarSpecSchema>;
 
-export const commandOriginSchema = z.enum(['user', 'workspace']);
+export const commandOriginSchema = lazy(() => z.enum(['user', 'workspace']));
 export type CommandOrigin = z.infer<typeof commandOriginSchema>;
 
-export const commandSummarySchema = z.strictObject({
+export const commandSummarySchema = lazy(() => z.strictObject({
   id: commandIdSchema,
   title: z.string(),
   description: z.optional(z.string()),
@@ -168,76 +169,76 @@ export const commandSummarySchema = z.strictObject({
   statusBar: z.optional(statusBarSpecSchema),
   /** What the user will be asked before it runs: nothing, a confirmation, or a first-time approval. */
   prompt: z.enum(['none', 'confirm', 'approve']),
-});
+}));
 export type CommandSummary = z.infer<typeof commandSummarySchema>;
 
-export const helloResponseSchema = z.strictObject({
+export const helloResponseSchema = lazy(() => z.strictObject({
   v: version,
   ok: z.literal(true),
   bridgeVersion: z.string(),
   /** Where host commands really run: 'host' when the bridge is a UI extension, 'remote' when it was forced next to the workspace. */
   runsOn: z.enum(['host', 'remote']),
-});
+}));
 
-export const listResponseSchema = z.strictObject({
+export const listResponseSchema = lazy(() => z.strictObject({
   v: version,
   ok: z.literal(true),
   commands: z.array(commandSummarySchema),
   /** Problems worth telling the user about (a malformed proposals file, a shadowed id, restricted mode). */
   warnings: z.array(z.string()),
-});
+}));
 export type ListResponse = z.infer<typeof listResponseSchema>;
 
-export const resolvedViewSchema = z.strictObject({
+export const resolvedViewSchema = lazy(() => z.strictObject({
   program: z.string(),
   args: z.array(z.string()),
   cwd: z.string(),
-});
+}));
 
-export const startResponseSchema = z.strictObject({
+export const startResponseSchema = lazy(() => z.strictObject({
   v: version,
   ok: z.literal(true),
   runId: z.string(),
   resolved: resolvedViewSchema,
   /** The workspace folder on both sides, when known, so the caller can turn host paths in output into container paths. */
   folder: z.optional(z.strictObject({ hostPath: z.string(), containerPath: z.string(), hostFlavor: z.enum(['posix', 'win32']) })),
-});
+}));
 export type StartResponse = z.infer<typeof startResponseSchema>;
 
-export const outputChunkSchema = z.strictObject({
+export const outputChunkSchema = lazy(() => z.strictObject({
   stream: z.enum(['stdout', 'stderr']),
   /** The exact bytes, base64: output need not be valid UTF-8 and must arrive byte-exact. */
   data: z.string(),
-});
+}));
 export type OutputChunk = z.infer<typeof outputChunkSchema>;
 
-export const runOutcomeSchema = z.strictObject({
+export const runOutcomeSchema = lazy(() => z.strictObject({
   exitCode: z.nullable(z.number().check(z.int())),
   signal: z.nullable(z.string()),
   durationMs: z.number().check(z.gte(0)),
   /** Why it ended abnormally: cancelled, timed out, caller gone, failed to start. */
   reason: z.enum(['exited', 'cancelled', 'timeout', 'caller-gone', 'spawn-failed', 'shutdown']),
   message: z.optional(z.string()),
-});
+}));
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 
-export const pollResponseSchema = z.strictObject({
+export const pollResponseSchema = lazy(() => z.strictObject({
   v: version,
   ok: z.literal(true),
   chunks: z.array(outputChunkSchema),
   cursor: count(),
   /** Present once the process has ended and every byte before it has been delivered. */
   outcome: z.optional(runOutcomeSchema),
-});
+}));
 export type PollResponse = z.infer<typeof pollResponseSchema>;
 
-export const cancelResponseSchema = z.strictObject({ v: version, ok: z.literal(true), cancelled: z.boolean() });
+export const cancelResponseSchema = lazy(() => z.strictObject({ v: version, ok: z.literal(true), cancelled: z.boolean() }));
 
-export const listReplySchema = z.union([listResponseSchema, errorResponseSchema]);
-export const startReplySchema = z.union([startResponseSchema, errorResponseSchema]);
-export const pollReplySchema = z.union([pollResponseSchema, errorResponseSchema]);
-export const cancelReplySchema = z.union([cancelResponseSchema, errorResponseSchema]);
-export const helloReplySchema = z.union([helloResponseSchema, errorResponseSchema]);
+export const listReplySchema = lazy(() => z.union([listResponseSchema, errorResponseSchema]));
+export const startReplySchema = lazy(() => z.union([startResponseSchema, errorResponseSchema]));
+export const pollReplySchema = lazy(() => z.union([pollResponseSchema, errorResponseSchema]));
+export const cancelReplySchema = lazy(() => z.union([cancelResponseSchema, errorResponseSchema]));
+export const helloReplySchema = lazy(() => z.union([helloResponseSchema, errorResponseSchema]));
 
 // ---- wire helpers -------------------------------------------------------------------------------
 
