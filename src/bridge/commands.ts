@@ -3,6 +3,7 @@
 // behalf of a caller: approvals only come from the user answering a prompt.
 import * as vscode from 'vscode';
 import type { BridgeService } from '../core/bridgeService';
+import { escapeForDisplay } from '../core/displayEscape';
 import { BridgeCommands } from '../core/protocol';
 import { addHostCommand } from './addHostCommand';
 import type { GlobalStateApprovalStore } from './approvalStore';
@@ -66,10 +67,16 @@ async function cancelRunningCommand(ctx: BridgeContext): Promise<void> {
     return;
   }
   const picked = await vscode.window.showQuickPick(
-    runs.map((run) => ({ label: `${run.command.title} #${run.sequence}`, description: run.source, runId: run.runId })),
-    { title: 'Host Commands: Cancel Running Command', canPickMany: true },
+    runs.map((run) => ({ label: `${escapeForDisplay(run.command.title)} #${run.sequence}`, description: run.source, runId: run.runId })),
+    { title: 'Host Commands: Cancel Running Command', placeHolder: 'Pick the run to cancel' },
   );
-  for (const item of picked ?? []) ctx.service.cancelRun(item.runId);
+  if (!picked) return;
+  if (!ctx.service.activeRuns().some((run) => run.runId === picked.runId)) {
+    void vscode.window.showInformationMessage(`Host Commands: ${picked.label} already finished.`);
+    return;
+  }
+  ctx.service.cancelRun(picked.runId);
+  void vscode.window.showInformationMessage(`Host Commands: Cancelling ${picked.label} on the host.`);
 }
 
 export function registerAll(table: Record<string, Handler>): vscode.Disposable[] {
