@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => void service?.dispose() },
     // The workspace part lives in another extension host; a command is the only way to tell it.
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('hostCommands')) void vscode.commands.executeCommand('hostCommands.refresh').then(undefined, () => undefined);
+      if (event.affectsConfiguration('hostCommands')) void vscode.commands.executeCommand('hostCommands.refresh', { quiet: true }).then(undefined, () => undefined);
     }),
   );
 }

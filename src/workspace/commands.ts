@@ -10,7 +10,8 @@ import { RUN_FROM_STATUS_BAR, type StatusBar } from './statusBar';
 export interface WorkspaceContext {
   client: BridgeClient;
   statusBar: StatusBar;
-  refresh(): Promise<void>;
+  /** Lists the commands again (status bar buttons); how many there are, or rejects when the bridge is unreachable. */
+  reload(): Promise<number>;
 }
 
 /** The public `hostCommands.run` argument, for keybindings and other extensions. */
@@ -27,7 +28,7 @@ export function workspaceCommands(ctx: WorkspaceContext): Record<string, Handler
   const onChange: RunListener = ({ command, runId, running }) => ctx.statusBar.setRunning(command, runId, running);
   return {
     'hostCommands.runHostCommand': () => pickAndRun(ctx.client, 'palette', onChange),
-    'hostCommands.refresh': () => ctx.refresh(),
+    'hostCommands.refresh': (options) => refresh(ctx, options),
     [RUN_FROM_STATUS_BAR]: (id) => runFromStatusBar(ctx, String(id), onChange),
     'hostCommands.run': (args) => runPublic(ctx, args, onChange),
   };
@@ -49,6 +50,23 @@ async function runPublic(ctx: WorkspaceContext, args: unknown, onChange: RunList
   // An id the bridge does not list still goes to the bridge, which refuses it and audits the attempt.
   const fallback = { id: parsed.data.command, title: parsed.data.command, origin: 'user' as const, parameters: [], prompt: 'confirm' as const };
   return runSummary(ctx.client, summary ?? fallback, parsed.data.params ?? {}, 'api', onChange, parsed.data.cwd);
+}
+
+/** How long the refresh result stays in the status bar. */
+const REFRESH_MESSAGE_MS = 3000;
+
+/**
+ * "Refresh Host Commands". Run by the user (no argument) it says what it found in the status bar; the bridge
+ * runs it with `{ quiet: true }` when the settings change, which needs no feedback.
+ */
+async function refresh(ctx: WorkspaceContext, options: unknown): Promise<void> {
+  const quiet = typeof options === 'object' && options !== null && (options as { quiet?: unknown }).quiet === true;
+  try {
+    const count = await ctx.reload();
+    if (!quiet) vscode.window.setStatusBarMessage(`$(check) Host Commands: ${count} host command${count === 1 ? '' : 's'}`, REFRESH_MESSAGE_MS);
+  } catch (error) {
+    if (!quiet) vscode.window.setStatusBarMessage(`$(warning) Host Commands: ${(error as Error).message}`, REFRESH_MESSAGE_MS);
+  }
 }
 
 async function runFromStatusBar(ctx: WorkspaceContext, id: string, onChange: RunListener): Promise<void> {

@@ -14,11 +14,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const client = new BridgeClient();
   const statusBar = new StatusBar();
 
+  /** Asks the bridge for the commands again; resolves to how many there are, rejects when the bridge cannot be reached. */
+  const reload = async (): Promise<number> => {
+    const hello = await client.hello();
+    statusBar.setRunsOnRemote(hello.runsOn === 'remote' ? 'the remote machine' : undefined);
+    const { commands } = await client.list('statusBar');
+    statusBar.update(commands);
+    return commands.length;
+  };
   const refresh = async () => {
     try {
-      const hello = await client.hello();
-      statusBar.setRunsOnRemote(hello.runsOn === 'remote' ? 'the remote machine' : undefined);
-      statusBar.update((await client.list('statusBar')).commands);
+      await reload();
     } catch {
       // The bridge may still be starting; the picker reports a missing bridge when the user asks.
     }
@@ -32,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     proposals.onDidCreate(refresh),
     proposals.onDidDelete(refresh),
     vscode.workspace.onDidGrantWorkspaceTrust(refresh),
-    ...registerAll(workspaceCommands({ client, statusBar, refresh })),
+    ...registerAll(workspaceCommands({ client, statusBar, reload })),
     ...registerLanguageModelTools(client),
     vscode.tasks.registerTaskProvider(HOST_TASK_TYPE, new HostTaskProvider(client, (command, runId, running) => statusBar.setRunning(command, runId, running))),
   );
