@@ -6,15 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wb from '../../scripts/lib/workbench.mjs';
 import { SCREENSHOTS, Session, eventually, scratchDir, sleep } from './support/fixture';
-
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
+import { isAlive } from './support/processes';
 
 describe('host-command CLI in the integrated terminal', function () {
   this.timeout(120_000);
@@ -101,9 +93,9 @@ describe('host-command CLI in the integrated terminal', function () {
     await type(`cd ${session.workspaceFolder} && host-command sleeper`);
     await wb.waitForTerminalText(page(), 'sleeping');
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-    assert.ok(pid > 0 && !processGone(pid), 'the host process is running');
+    assert.ok(pid > 0 && isAlive(pid), 'the host process is running');
     await page().keyboard.press('Control+C');
-    await eventually(() => processGone(pid), 10_000);
+    await eventually(() => !isAlive(pid), 10_000);
     await sleep(100);
   });
 

@@ -6,15 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wb from '../../scripts/lib/workbench.mjs';
 import { RUN_COMMAND_TITLE, Session, eventually, scratchDir, sleep } from './support/fixture';
-
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
+import { isAlive } from './support/processes';
 
 describe('feedback: cancelling, list warnings, refreshing', function () {
   this.timeout(120_000);
@@ -68,7 +60,7 @@ describe('feedback: cancelling, list warnings, refreshing', function () {
     await wb.runPaletteCommand(page(), RUN_COMMAND_TITLE);
     await wb.pickQuickPickItem(page(), 'Long sleep');
     const pid = await eventually(() => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) || undefined : undefined));
-    assert.ok(!processGone(pid), 'the host process runs');
+    assert.ok(isAlive(pid), 'the host process runs');
 
     await wb.runPaletteCommand(page(), 'Host Commands: Cancel Running Command…');
     const items = await wb.quickPickItems(page());
@@ -78,7 +70,7 @@ describe('feedback: cancelling, list warnings, refreshing', function () {
 
     const told = await wb.waitForNotification(page(), 'Cancelling');
     assert.equal(told.message, 'Host Commands: Cancelling Long sleep #1 on the host.');
-    await eventually(() => processGone(pid), 10_000);
+    await eventually(() => !isAlive(pid), 10_000);
     await wb.waitForNotification(page(), /Host command "Long sleep" was cancelled/);
   });
 

@@ -5,20 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wb from '../../scripts/lib/workbench.mjs';
 import { RUN_COMMAND_TITLE, Session, eventually, scratchDir } from './support/fixture';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A killed child waits to be reaped by init for a moment: a zombie runs nothing, so it counts as gone.
-  try {
-    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from './support/processes';
 
 describe('host processes end with the window', function () {
   this.timeout(120_000);
@@ -51,9 +38,9 @@ describe('host processes end with the window', function () {
       const text = fs.existsSync(pids) ? fs.readFileSync(pids, 'utf8').trim() : '';
       return /^\d+ \d+$/.test(text) ? text.split(' ').map(Number) : undefined;
     });
-    assert.ok(alive(shell!) && alive(child!), 'both processes run');
+    assert.ok(isAlive(shell!) && isAlive(child!), 'both processes run');
 
     await wb.runPaletteCommand(session.page, 'Developer: Reload Window');
-    await eventually(() => !alive(shell!) && !alive(child!), 15_000);
+    await eventually(() => !isAlive(shell!) && !isAlive(child!), 15_000);
   });
 });

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wb from '../../scripts/lib/workbench.mjs';
 import { SCREENSHOTS, Session, addInhostTests, eventually, logTiming, scratchDir, type TrustedCommand } from './support/fixture';
+import { isAlive } from './support/processes';
 
 const COMMANDS: Record<string, TrustedCommand> = {
   'exit-seven': {
@@ -65,23 +66,6 @@ const TASKS_JSON = {
 
 const CONFIGURED_COMMANDS = TASKS_JSON.tasks.map((task) => task.command);
 
-/**
- * Whether a process still runs. A killed process whose parent died first stays a zombie until init reaps it
- * (in some containers, only every second or so); signal 0 still reaches a zombie, so /proc tells them apart.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return !/^\d+ \(.*\) Z /s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (not Linux): signal 0 is all there is
-  }
-}
-
 describe('host tasks: tasks.json, Run Task, terminal output, exit codes, problem matchers, terminate', function () {
   this.timeout(120_000);
   let session: Session | undefined;
@@ -129,7 +113,7 @@ describe('host tasks: tasks.json, Run Task, terminal output, exit codes, problem
       ms: number;
     };
     assert.equal(pids.length, 2);
-    for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} of the terminated task is still alive`);
+    for (const pid of pids) assert.equal(isAlive(pid), false, `process ${pid} of the terminated task is still alive`);
     // On the host side the run ended as cancelled (the bridge's output channel says so).
     assert.match(session!.outputLog(), /■ long-running #\d+ was cancelled/, session!.outputLog());
     logTiming(`terminate() to both host processes gone (${JSON.stringify({ ended, endedMs, goneMs })})`, ms);

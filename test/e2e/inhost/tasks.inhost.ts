@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { BridgeCommands, PROTOCOL_VERSION } from '../../../src/core/protocol';
 import { callBridge, fileAppears, sleep, testContext, waitForCommand } from '../support/inhost';
+import { isAlive } from '../support/processes';
 
 interface Context {
   workspaceFolder: string;
@@ -75,23 +76,6 @@ async function configuredTask(label: string): Promise<vscode.Task> {
   const task = tasks.find((candidate) => candidate.name === label && candidate.source === 'Workspace');
   assert.ok(task, `no tasks.json task "${label}"; have ${JSON.stringify(tasks.map((candidate) => `${candidate.source}: ${candidate.name}`))}`);
   return task;
-}
-
-/**
- * Whether a process still runs. A killed process whose parent died first stays a zombie until init reaps it
- * (in some containers, only every second or so); signal 0 still reaches a zombie, so /proc tells them apart.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return !/^\d+ \(.*\) Z /s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (not Linux): signal 0 is all there is
-  }
 }
 
 describe('host tasks through the tasks API', function () {
@@ -170,14 +154,14 @@ describe('host tasks through the tasks API', function () {
       if (pids.length < 2) await sleep(100);
     }
     assert.equal(pids.length, 2, 'the shell and its background child');
-    for (const pid of pids) assert.equal(alive(pid), true, `${pid} runs before the task is terminated`);
+    for (const pid of pids) assert.equal(isAlive(pid), true, `${pid} runs before the task is terminated`);
 
     const terminatedAt = Date.now();
     started.execution.terminate();
     const goneAfter = new Map<number, number>();
     const watch = (async () => {
       while (goneAfter.size < pids.length && Date.now() - terminatedAt < 5000) {
-        for (const pid of pids) if (!goneAfter.has(pid) && !alive(pid)) goneAfter.set(pid, Date.now() - terminatedAt);
+        for (const pid of pids) if (!goneAfter.has(pid) && !isAlive(pid)) goneAfter.set(pid, Date.now() - terminatedAt);
         await sleep(50);
       }
     })();
@@ -186,7 +170,7 @@ describe('host tasks through the tasks API', function () {
     await watch;
     const gone = goneAfter.size === pids.length;
     fs.writeFileSync(context.terminatedFile, JSON.stringify({ pids, ended, endedMs, goneMs: Object.fromEntries(goneAfter), ms: Math.max(0, ...goneAfter.values()) }));
-    assert.equal(gone, true, `still alive 5 s after terminate(): ${pids.filter(alive).join(', ')}`);
+    assert.equal(gone, true, `still alive 5 s after terminate(): ${pids.filter(isAlive).join(', ')}`);
     assert.equal(ended.processEnded, true, 'onDidEndTaskProcess reported the end');
     assert.ok(vscode.tasks.taskExecutions.every((execution) => execution.task.definition.command !== 'long-running'), 'the task is no longer running');
   });
