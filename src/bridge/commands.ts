@@ -1,6 +1,7 @@
 // Every command the bridge registers, in one table. The internal `hostCommands.bridge.*` ones are the
 // protocol endpoints; the rest are host-side UI. None of them can approve, add or widen anything on
-// behalf of a caller: approvals only come from the user answering a prompt.
+// behalf of a caller: approvals only come from the user answering a prompt, and a host command is only
+// added by the user typing it into the Add a Host Command boxes.
 import * as vscode from 'vscode';
 import type { BridgeService } from '../core/bridgeService';
 import { escapeForDisplay } from '../core/displayEscape';
