@@ -22,8 +22,9 @@ export class OutputView implements RunObserver, vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
   private readonly live = new Map<string, LiveRun>();
 
-  info(line: string): void {
-    this.channel.appendLine(`[${timestamp()}] ${line}`);
+  /** A line stamped with the time it happened (`at`), by default now. */
+  info(line: string, at = new Date()): void {
+    this.channel.appendLine(`[${timestamp(at)}] ${line}`);
   }
 
   started(run: RunInfo): void {
@@ -82,7 +83,7 @@ export class OutputView implements RunObserver, vscode.Disposable {
 /** toLocaleTimeString(undefined, { hour12: false }) builds a formatter on every call; the same one, kept, writes the same time. */
 let timeFormat: Intl.DateTimeFormat | undefined;
 
-function timestamp(): string {
+function timestamp(at = new Date()): string {
   timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false });
-  return timeFormat.format(new Date());
+  return timeFormat.format(at);
 }
