@@ -497,7 +497,7 @@ function buildRows(report) {
     rows.push(row(section, 'raw pipe → node consumer', `${raw.mibPerSecond.toFixed(0)} MiB/s; ${mib(raw.growthMiB)}`, '—', '100 %'));
     const labels = {
       relay: 'relay alone (process → OutputRelay → 1 MiB reads)',
-      poll: 'full poll path (toWire, base64, validation)',
+      poll: 'full poll path (requests through toWire, base64, replies checked and validated)',
       'poll-across-hosts': '  the same, plus one JSON round trip per message and reply (VS Code between two extension hosts)',
       ssh: 'ssh pipe (loopback, new connection)',
     };
