@@ -65,6 +65,7 @@ export function dialog(page: Page): ReturnType<Page['locator']>;
 export function dialogText(page: Page, options?: Timeout): Promise<string>;
 export function dialogButtons(page: Page, options?: Timeout): Promise<string[]>;
 export function clickDialogButton(page: Page, label: string, options?: Timeout): Promise<void>;
+export const NOTIFICATION_ITEMS: string;
 export function notifications(page: Page): Promise<Notification[]>;
 export function waitForNotification(page: Page, text: string | RegExp, options?: Timeout): Promise<Notification>;
 export function clickNotificationButton(page: Page, text: string, buttonLabel: string, options?: Timeout): Promise<void>;

@@ -128,7 +128,7 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
     assert.match(told.message, /exit code 3/, told.message);
     assert.equal(await wb.dialog(page()).isVisible(), false, 'no prompt for a confirm: "never" command');
     const severity = await page()
-      .locator('.notification-toast-container .notification-list-item', { hasText: 'Host command "Fail on purpose"' })
+      .locator(wb.NOTIFICATION_ITEMS, { hasText: 'Host command "Fail on purpose"' })
       .first()
       .locator('.codicon-error')
       .count();
