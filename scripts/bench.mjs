@@ -23,10 +23,10 @@
 /* global performance */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, portInUse } from './lib/workbench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -156,28 +156,6 @@ function ensureOpenSsh() {
   return Boolean(sshdPath());
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** An sshd on 127.0.0.1 only, with throwaway host and client keys; returns the ssh argv (before the remote command). */
 async function startSshd() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'host-commands-bench-ssh-'));
@@ -225,7 +203,7 @@ async function startSshd() {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   cleanups.push(stopSshd);
-  for (let i = 0; i < 100 && !(await canConnect(port)); i++) {
+  for (let i = 0; i < 100 && !(await portInUse(port)); i++) {
     if (sshd.exitCode !== null) throw new Error(`sshd exited (${sshd.exitCode}): ${sshdErrors.trim()}`);
     await sleep(50);
   }
