@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { trustedDefinitionSchema } from '../core/definitions';
 import { commandIdSchema, describeIssues } from '../core/protocol';
+import { propertyKeyOffset } from '../core/settingsLocation';
 
 const TITLE = 'Add a Host Command';
 
@@ -16,9 +17,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The previous behaviour of the command: settings.json (User), at the setting. */
-export function openCommandsInSettingsJson(): Thenable<unknown> {
-  return vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'hostCommands.commands', edit: true } });
+/**
+ * Opens the user's settings.json at `hostCommands.commands`, with the cursor on `commandId` when given.
+ * Not `revealSetting.edit`: that inserts an empty line into the user's file and leaves it unsaved.
+ */
+export async function openCommandsInSettingsJson(commandId?: string): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'hostCommands.commands' } });
+  const editor = vscode.window.activeTextEditor;
+  if (commandId === undefined || !editor?.document.uri.path.endsWith('/settings.json')) return;
+  const offset = propertyKeyOffset(editor.document.getText(), ['hostCommands.commands', commandId]);
+  if (offset === undefined) return;
+  const position = editor.document.positionAt(offset);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
 export async function addHostCommand(): Promise<void> {
@@ -90,5 +101,5 @@ export async function addHostCommand(): Promise<void> {
   const choice = await vscode.window.showInformationMessage(`Added host command ${commandId}.`, runIt, edit);
   // The picker belongs to the workspace part; if it is not there, the command is still added.
   if (choice === runIt) await vscode.commands.executeCommand('hostCommands.runHostCommand').then(undefined, () => undefined);
-  if (choice === edit) await openCommandsInSettingsJson();
+  if (choice === edit) await openCommandsInSettingsJson(commandId);
 }

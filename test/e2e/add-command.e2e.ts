@@ -116,11 +116,20 @@ describe('Add a Host Command… from the palette (guided steps into the user set
     await wb.clickDialogButton(page(), 'Cancel');
   });
 
-  it('Edit in settings.json opens the user settings.json with the new command', async () => {
+  it('Edit in settings.json opens the user settings.json at the new command, and changes nothing in it', async () => {
     await addCommand('edit-me', 'echo', 'one', NO_ASK);
+    await wb.waitForNotification(page(), 'Added host command edit-me.');
+    const written = fs.readFileSync(settingsFile(), 'utf8');
     await wb.clickNotificationButton(page(), 'Added host command edit-me.', 'Edit in settings.json');
     await eventually(async () => (await wb.activeEditorTitle(page())) === 'settings.json');
     assert.match(await wb.editorText(page()), /"edit-me"/);
+    // The cursor is on the new command, as the status bar's "Ln …, Col …" shows a person.
+    const line = written.split('\n').findIndex((text) => text.includes('"edit-me"')) + 1;
+    const cursor = page().locator('.part.statusbar #status\\.editor\\.selection');
+    await eventually(async () => (await cursor.innerText()).includes(`Ln ${line},`));
+    assert.equal(await page().locator('.part.editor .tab.active.dirty').count(), 0, 'the settings.json editor has no unsaved change');
+    await wb.runPaletteCommand(page(), 'View: Close Editor');
+    assert.equal(fs.readFileSync(settingsFile(), 'utf8'), written, 'opening settings.json changed it');
   });
 
   for (const step of ['1/4', '2/4', '3/4', '4/4']) {
