@@ -22,6 +22,23 @@ export interface RunResult {
   message?: string;
 }
 
+/**
+ * A run that ends sooner gets no "Running…" notification: it would only flash, and VS Code shows at most three
+ * toasts in a short while, so the flash could cost the result its toast.
+ */
+const PROGRESS_DELAY_MS = 1000;
+
+/** The promise's value if it settles within `ms`, otherwise undefined (the promise goes on). */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  try {
+    return await Promise.race([promise, elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export type RunListener = (event: { command: string; runId: string; running: boolean }) => void;
 
 export async function runWithNotifications(client: BridgeClient, request: RunRequest, onChange?: RunListener): Promise<RunResult> {
@@ -34,10 +51,17 @@ export async function runWithNotifications(client: BridgeClient, request: RunReq
   onChange?.({ command: request.command, runId: started.runId, running: true });
   let outcome: RunOutcome;
   try {
-    outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Running "${request.title}" on the host…`, cancellable: true },
-      (_progress, token) => followRun(client, started.runId, { onCancelRequested: (cancel) => token.onCancellationRequested(cancel) }),
-    );
+    let cancelRun: (() => void) | undefined;
+    const following = followRun(client, started.runId, { onCancelRequested: (cancel) => (cancelRun = cancel) });
+    outcome =
+      (await settledWithin(following, PROGRESS_DELAY_MS)) ??
+      (await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Running "${request.title}" on the host…`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => cancelRun?.());
+          return following;
+        },
+      ));
   } catch (error) {
     return reportRefusal(request, error);
   } finally {

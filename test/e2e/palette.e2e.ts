@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as wb from '../../scripts/lib/workbench.mjs';
 import { OUTPUT_CHANNEL, RUN_COMMAND_TITLE, SCREENSHOTS, Session, eventually, logTiming, scratchDir, sleep } from './support/fixture';
+import { isAlive } from './support/processes';
 
 describe('Run Host Command… from the palette (modal prompt, output channel, notifications)', function () {
   this.timeout(120_000);
@@ -16,6 +17,7 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
   const secretFile = path.join(host, 'secret.txt');
   const factsScript = path.join(host, 'host-facts.sh');
   const markerFile = path.join(host, 'marker-from-make-marker');
+  const pidsFile = path.join(host, 'long-wait.pids');
   const page = () => session.page;
 
   before(async function () {
@@ -28,6 +30,8 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
         'host-facts': { title: 'Show host facts', description: 'hostname and a secret only the host has', program: 'sh', args: [factsScript, secretFile], cwd: host },
         'make-marker': { title: 'Create a marker file', description: 'touches a file on the host', program: 'touch', args: [markerFile] },
         'fail-on-purpose': { title: 'Fail on purpose', program: 'sh', args: ['-c', 'echo about to fail >&2; exit 3'], confirm: 'never' },
+        // Writes its own pid and its child's, then waits for the child.
+        'long-wait': { title: 'Wait a long time', program: 'sh', args: ['-c', 'sleep 300 & echo "$$ $!" > "$1"; wait', 'long-wait', pidsFile], confirm: 'never' },
       },
     });
     logTiming('cold start to workbench ready', Date.now() - started);
@@ -118,6 +122,21 @@ describe('Run Host Command… from the palette (modal prompt, output channel, no
     await wb.pickQuickPickItem(page(), 'Create a marker file');
     await wb.clickDialogButton(page(), 'Run');
     await eventually(() => fs.existsSync(markerFile), 15_000);
+    await wb.waitForNotification(page(), 'Host command "Create a marker file"');
+  });
+
+  it('a run that takes a while shows "Running…" with Cancel; Cancel ends the host process and the child it started', async () => {
+    await wb.runPaletteCommand(page(), RUN_COMMAND_TITLE);
+    await wb.pickQuickPickItem(page(), 'Wait a long time');
+    const pids = await eventually(() => {
+      const text = fs.existsSync(pidsFile) ? fs.readFileSync(pidsFile, 'utf8').trim() : '';
+      return /^\d+ \d+$/.test(text) ? text.split(' ').map(Number) : undefined;
+    });
+    assert.ok(pids.every(isAlive), 'the command and its child run');
+    await wb.clickNotificationButton(page(), 'Running "Wait a long time" on the host…', 'Cancel');
+    const told = await wb.waitForNotification(page(), 'Host command "Wait a long time"');
+    assert.match(told.message, /was cancelled/, told.message);
+    await eventually(() => !pids.some(isAlive), 5000);
   });
 
   it('scenario 5: a failing command (exit 3) → an error notification and "exit code 3" in the output channel', async () => {
