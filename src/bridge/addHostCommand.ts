@@ -3,6 +3,7 @@
 // it adds a definition, it never approves or runs anything by itself.
 import * as vscode from 'vscode';
 import { trustedDefinitionSchema } from '../core/definitions';
+import { checkProgramInput } from '../core/programInput';
 import { commandIdSchema, describeIssues } from '../core/protocol';
 import { propertyKeyOffset } from '../core/settingsLocation';
 
@@ -61,7 +62,7 @@ export async function addHostCommand(): Promise<void> {
     prompt: 'The program to run on the host: a name on the host\'s PATH, or an absolute path',
     placeHolder: 'e.g. open, docker, /usr/local/bin/my-tool',
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() === '' ? 'the program is required' : undefined),
+    validateInput: (value) => checkProgramInput(value),
   });
   if (program === undefined) return;
 

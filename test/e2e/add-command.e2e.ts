@@ -73,6 +73,15 @@ describe('Add a Host Command… from the palette (guided steps into the user set
     await typeInStep('2/4', 'x');
     await typeInStep('2/4', '');
     await eventually(async () => (await inputMessage()).includes('the program is required'));
+    // The program and its argument typed into one box: caught here, not at the first run.
+    await typeInStep('2/4', 'sleep 10');
+    await eventually(async () => (await inputMessage()).includes('a program name has no spaces: put "10" in the next step (arguments)'));
+    await page().keyboard.press('Enter');
+    await sleep(500);
+    assert.equal(await widget().locator('.quick-input-title', { hasText: '(2/4)' }).isVisible(), true, 'Enter with "sleep 10" must not move on');
+    // An absolute path may contain spaces.
+    await typeInStep('2/4', '/Applications/My App.app/Contents/MacOS/tool');
+    await eventually(async () => (await inputMessage()).startsWith('The program to run on the host'));
     await typeInStep('2/4', 'echo');
     await page().keyboard.press('Enter');
 
