@@ -1,5 +1,6 @@
 // Asks for the parameter values a command needs, with the same checks the host will apply, live.
 import * as vscode from 'vscode';
+import { parameterPlaceholder } from '../core/parameterHint';
 import { checkParameterValue } from '../core/parameters';
 import type { CommandSummary } from '../core/protocol';
 
@@ -21,7 +22,7 @@ export async function askForParameters(command: CommandSummary, given: Record<st
         title,
         prompt: spec.description ?? `Value for ${spec.name}`,
         value: spec.default ?? '',
-        placeHolder: spec.required ? 'required' : 'optional: leave empty to omit',
+        placeHolder: parameterPlaceholder(spec),
         ignoreFocusOut: true,
         validateInput: (text) => (text === '' && !spec.required ? undefined : checkParameterValue(spec, text)),
       });
