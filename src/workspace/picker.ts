@@ -1,5 +1,8 @@
 // "Host Commands: Run Host Command…": pick one of the commands the bridge offers, fill in its parameters, run it.
+// Titles, descriptions and warnings may come from a workspace proposal: they are shown escaped, so none can
+// reverse or hide the text around it.
 import * as vscode from 'vscode';
+import { escapeForDisplay } from '../core/displayEscape';
 import type { CommandSummary, RequestSource } from '../core/protocol';
 import type { BridgeClient } from './bridgeClient';
 import { askForParameters } from './parameterPrompts';
@@ -22,7 +25,7 @@ let shownWarnings = new Set<string>();
 function showNewWarnings(warnings: readonly string[]): void {
   const current = new Set(warnings);
   for (const warning of current) {
-    if (!shownWarnings.has(warning)) void vscode.window.showWarningMessage(`Host Commands: ${warning}`);
+    if (!shownWarnings.has(warning)) void vscode.window.showWarningMessage(`Host Commands: ${escapeForDisplay(warning)}`);
   }
   shownWarnings = current;
 }
@@ -44,9 +47,9 @@ export async function pickAndRun(client: BridgeClient, source: RequestSource, on
     items.push({ label: origin === 'user' ? 'Your host commands' : 'Proposed by this workspace', kind: vscode.QuickPickItemKind.Separator });
     for (const command of commands) {
       items.push({
-        label: command.title,
+        label: escapeForDisplay(command.title),
         description: origin,
-        detail: [command.description, PROMPT_HINT[command.prompt]].filter(Boolean).join(' — '),
+        detail: [command.description && escapeForDisplay(command.description), PROMPT_HINT[command.prompt]].filter(Boolean).join(' — '),
         command,
       });
     }

@@ -1,6 +1,8 @@
 // One run from the workspace side, with a notification while it goes on (Cancel ends it on the host)
-// and one that reports how it ended.
+// and one that reports how it ended. The title and the host's messages may come from a workspace proposal:
+// they are shown escaped, so none can reverse or hide the text around it.
 import * as vscode from 'vscode';
+import { escapeForDisplay } from '../core/displayEscape';
 import { describeOutcome, formatDuration, outcomeSucceeded } from '../core/outcome';
 import type { RequestSource, RunOutcome } from '../core/protocol';
 import { BridgeError, type BridgeClient } from './bridgeClient';
@@ -56,7 +58,7 @@ export async function runWithNotifications(client: BridgeClient, request: RunReq
     outcome =
       (await settledWithin(following, PROGRESS_DELAY_MS)) ??
       (await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Running "${request.title}" on the host…`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `Running "${escapeForDisplay(request.title)}" on the host…`, cancellable: true },
         (_progress, token) => {
           token.onCancellationRequested(() => cancelRun?.());
           return following;
@@ -68,7 +70,7 @@ export async function runWithNotifications(client: BridgeClient, request: RunReq
     onChange?.({ command: request.command, runId: started.runId, running: false });
   }
   const succeeded = outcomeSucceeded(outcome);
-  const text = `Host command "${request.title}" ${describeOutcome(outcome)} (${formatDuration(outcome.durationMs)}).`;
+  const text = `Host command "${escapeForDisplay(request.title)}" ${escapeForDisplay(describeOutcome(outcome))} (${formatDuration(outcome.durationMs)}).`;
   const show = succeeded ? vscode.window.showInformationMessage : outcome.reason === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   void show(text, 'Show Output').then((choice) => {
     if (choice) void vscode.commands.executeCommand('hostCommands.showOutput');
@@ -78,10 +80,11 @@ export async function runWithNotifications(client: BridgeClient, request: RunReq
 
 function reportRefusal(request: RunRequest, error: unknown): RunResult {
   const message = error instanceof Error ? error.message : String(error);
+  const title = escapeForDisplay(request.title);
   if (error instanceof BridgeError && error.code === 'denied') {
-    void vscode.window.showInformationMessage(`Host command "${request.title}" was not run: you cancelled it on the host.`);
+    void vscode.window.showInformationMessage(`Host command "${title}" was not run: you cancelled it on the host.`);
   } else {
-    void vscode.window.showErrorMessage(`Host command "${request.title}" was not run: ${message}`, 'Show Output').then((choice) => {
+    void vscode.window.showErrorMessage(`Host command "${title}" was not run: ${escapeForDisplay(message)}`, 'Show Output').then((choice) => {
       if (choice) void vscode.commands.executeCommand('hostCommands.showOutput');
     });
   }

@@ -3,6 +3,7 @@
 // variables in the definition before handing it to the CustomExecution callback.
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
+import { escapeForDisplay } from '../core/displayEscape';
 import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
 import type { BridgeClient } from './bridgeClient';
 import { askForParameters } from './parameterPrompts';
@@ -26,7 +27,8 @@ export class HostTaskProvider implements vscode.TaskProvider {
   async provideTasks(): Promise<vscode.Task[]> {
     try {
       const listed = await this.client.list('task');
-      return listed.commands.map((command) => this.task({ type: HOST_TASK_TYPE, command: command.id }, command.title, vscode.TaskScope.Workspace));
+      // The name is the title, which a workspace proposal may write: shown escaped, so it cannot reverse or hide text.
+      return listed.commands.map((command) => this.task({ type: HOST_TASK_TYPE, command: command.id }, escapeForDisplay(command.title), vscode.TaskScope.Workspace));
     } catch {
       return [];
     }
@@ -58,7 +60,7 @@ export class HostTaskProvider implements vscode.TaskProvider {
       return new HostTaskTerminal(this.client, { command, params, cwd }, (runId, running) => this.onRunning?.(command, runId, running));
     });
     const task = new vscode.Task(definition, scope, name, 'host', execution, []);
-    task.detail = `Runs "${String(definition.command)}" on the host`;
+    task.detail = `Runs "${escapeForDisplay(String(definition.command))}" on the host`;
     return task;
   }
 }
