@@ -6,12 +6,28 @@ import { trustedDefinitionSchema } from '../core/definitions';
 import { checkProgramInput } from '../core/programInput';
 import { commandIdSchema, describeIssues } from '../core/protocol';
 import { propertyKeyOffset } from '../core/settingsLocation';
+import { WorkspaceContext } from './workspaceContext';
 
 const TITLE = 'Add a Host Command';
 
 /** The user's own value of the setting: workspace values never count for trusted commands. */
 function userCommands(): unknown {
   return vscode.workspace.getConfiguration('hostCommands').inspect('commands')?.globalValue;
+}
+
+/**
+ * The ids the open workspace proposes, read as the bridge reads them. One of the user's own commands takes the
+ * place of a proposal with its id. Not read in Restricted Mode, where the bridge does not read proposals either.
+ */
+async function proposedIds(): Promise<ReadonlySet<string>> {
+  if (!vscode.workspace.isTrusted) return new Set();
+  try {
+    // proposals() uses neither constructor argument: they are for the host facts, not needed here.
+    const { definitions } = await new WorkspaceContext('host', () => process.env).proposals();
+    return new Set(definitions.map((definition) => definition.id));
+  } catch {
+    return new Set();
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -43,6 +59,7 @@ export async function addHostCommand(): Promise<void> {
     return;
   }
 
+  const proposed = proposedIds();
   const id = await vscode.window.showInputBox({
     title: `${TITLE} (1/4)`,
     prompt: 'A short id for the command (letters, digits, ".", "_", "-"), used to run it from tasks and the host-command CLI',
@@ -52,7 +69,12 @@ export async function addHostCommand(): Promise<void> {
       const parsed = commandIdSchema.safeParse(value.trim());
       if (!parsed.success) return parsed.error.issues[0]?.message ?? 'not a valid command id';
       if (Object.hasOwn(current, value.trim())) return `"${value.trim()}" already exists in your host commands; choose another id`;
-      return undefined;
+      // Not an error: the user may mean to replace the proposal with a command of their own.
+      return proposed.then((ids) =>
+        ids.has(value.trim())
+          ? { message: `this workspace proposes a command with the id "${value.trim()}": yours will take its place, and the proposal will be ignored`, severity: vscode.InputBoxValidationSeverity.Warning }
+          : undefined,
+      );
     },
   });
   if (id === undefined) return;

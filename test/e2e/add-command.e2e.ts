@@ -141,6 +141,29 @@ describe('Add a Host Command… from the palette (guided steps into the user set
     assert.equal(fs.readFileSync(settingsFile(), 'utf8'), written, 'opening settings.json changed it');
   });
 
+  it('an id the workspace proposes gets a note, not a refusal: the new command takes the proposal\'s place', async () => {
+    // demo/.vscode/host-commands.json proposes "hello-script".
+    await wb.runPaletteCommand(page(), ADD_COMMAND_TITLE);
+    await typeInStep('1/4', 'hello-script');
+    const note = await eventually(async () => ((await inputMessage()).includes('proposes') ? inputMessage() : undefined));
+    assert.match(note, /this workspace proposes a command with the id "hello-script": yours will take its place/, note);
+    await page().keyboard.press('Enter');
+    await typeInStep('2/4', 'echo');
+    await page().keyboard.press('Enter');
+    await typeInStep('3/4', 'mine');
+    await page().keyboard.press('Enter');
+    await widget().locator('.quick-input-title', { hasText: '(4/4)' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.pickQuickPickItem(page(), NO_ASK);
+    await wb.waitForNotification(page(), 'Added host command hello-script.');
+    assert.deepEqual(userCommands()['hello-script'], { title: 'hello-script', program: 'echo', args: ['mine'], confirm: 'never' });
+    await wb.runPaletteCommand(page(), 'Notifications: Clear All Notifications');
+
+    await wb.runPaletteCommand(page(), RUN_COMMAND_TITLE);
+    const items = await wb.quickPickItems(page());
+    assert.deepEqual(items.find((item) => item.label === 'hello-script'), { label: 'hello-script', description: 'user' }, JSON.stringify(items));
+    assert.equal(items.some((item) => item.label === "Run the workspace's hello script on the host"), false, JSON.stringify(items));
+  });
+
   for (const step of ['1/4', '2/4', '3/4', '4/4']) {
     it(`Escape at step ${step} adds nothing`, async () => {
       const before = fs.readFileSync(settingsFile(), 'utf8');
