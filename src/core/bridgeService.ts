@@ -10,7 +10,7 @@ import { buildChildEnvironment } from './environmentPolicy';
 import { OutputRelay } from './outputRelay';
 import { validateParams, type ParamValues } from './parameters';
 import type { RunHandle, RunResult, RunSpec } from './processRunner';
-import { promptContent, ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON, type PromptContent } from './promptText';
+import { alwaysAllowable, promptContent, ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON, type PromptContent } from './promptText';
 import {
   BridgeCommands,
   cancelRequestSchema,
@@ -319,7 +319,8 @@ export class BridgeService {
       if (spec.pattern === undefined && spec.enum === undefined && Object.hasOwn(params, spec.name)) boundParams[spec.name] = params[spec.name]!;
     }
     const key = approvalKey({ workspace: this.ports.workspaceIdentity(), definition, resolved: command, fileHashes, boundParams });
-    if (this.ports.approvals.has(key)) return { decision: 'approved-always', fileHashes };
+    // An approval stored before the command was known to depend on workspace code or configuration no longer counts.
+    if (alwaysAllowable(command) && this.ports.approvals.has(key)) return { decision: 'approved-always', fileHashes };
 
     const shownParameters = specs.map((spec) => ({
       name: spec.name,
@@ -327,7 +328,7 @@ export class BridgeService {
       rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
     }));
     const answer = await this.prompt(promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters), command);
-    if (answer === ALWAYS_BUTTON) {
+    if (answer === ALWAYS_BUTTON && alwaysAllowable(command)) {
       // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.
       for (const file of command.workspaceFiles) {
         if ((await this.ports.hashFile(file)) !== fileHashes[file]) {

@@ -40,6 +40,14 @@ export interface PromptParameter {
   rule: string | undefined;
 }
 
+/**
+ * Whether "Always Allow" can mean what it says for a proposal: not when what runs depends on code in an argument
+ * or on a tool's configuration in the workspace, which an approval of the command line cannot pin down.
+ */
+export function alwaysAllowable(command: ResolvedCommand): boolean {
+  return command.inlineCode === undefined && command.workspaceConfiguration === undefined;
+}
+
 export function promptContent(
   kind: PromptKind,
   command: ResolvedCommand,
@@ -76,8 +84,16 @@ export function promptContent(
   if (command.workspaceFiles.length > 0) {
     lines.push('', 'These files are inside the workspace, which the container can change at any time:');
     for (const file of command.workspaceFiles) lines.push(`  ${escapeForDisplay(file)}`);
-    if (kind === 'approve') lines.push('An approval holds only while their content stays exactly as it is now.');
+    if (kind === 'approve' && alwaysAllowable(command)) lines.push('An approval holds only while their content stays exactly as it is now.');
   }
+  if (command.workspaceConfiguration) {
+    const { tool, reads } = command.workspaceConfiguration;
+    lines.push('', `⚠ ${tool} works in the workspace and follows ${reads} there. The container can change those at any time, so running it trusts them too, not only this command line.`);
+  }
+  if (command.inlineCode && kind === 'approve') {
+    lines.push('', `⚠ It runs code written into its arguments (${escapeForDisplay(command.inlineCode)}); what that code runs from the workspace can change after you answer.`);
+  }
+  if (kind === 'approve' && !alwaysAllowable(command)) lines.push('So this proposal is asked about every time: "Always Allow" is not offered for it.');
   lines.push('', `Requested by ${SOURCE_LABEL[source]}.`);
 
   const title = escapeForDisplay(command.title);
@@ -85,7 +101,7 @@ export function promptContent(
     return {
       message: `The workspace "${escapeForDisplay(workspaceLabel)}" proposes a host command: ${title}. Run it on this machine?`,
       detail: lines.join('\n'),
-      buttons: [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON],
+      buttons: alwaysAllowable(command) ? [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON] : [DONT_RUN_BUTTON, RUN_ONCE_BUTTON],
     };
   }
   return { message: `Run "${title}" on the host?`, detail: lines.join('\n'), buttons: [DONT_RUN_BUTTON, RUN_BUTTON] };

@@ -6,6 +6,7 @@ import type { CommandDefinition } from './definitions';
 import { refusedEnvironmentName } from './environmentPolicy';
 import type { ParamValues } from './parameters';
 import type { FolderMapping } from './pathMapping';
+import { folderConfiguration, inlineCode, programName } from './workspaceCode';
 
 /** The workspace folder as both sides see it. */
 export type FolderPaths = FolderMapping;
@@ -36,6 +37,10 @@ export interface ResolvedCommand {
   timeoutMs: number | undefined;
   /** Host paths of files inside the workspace that decide what runs (the program, scripts given as arguments). */
   workspaceFiles: string[];
+  /** Set when an argument is code for a shell or interpreter (`sh -c`), e.g. "sh -c": what that code runs is not bound by an approval. */
+  inlineCode: string | undefined;
+  /** Set when the program is a tool that reads its configuration from the workspace (git, make, npm, …) and works there. */
+  workspaceConfiguration: { tool: string; reads: string } | undefined;
 }
 
 export type ResolveResult = { ok: true; command: ResolvedCommand } | { ok: false; message: string };
@@ -109,8 +114,10 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     }
     // Said before any prompt, rather than after the user agreed to run in a folder that is not there.
     if (host.realPath && host.realPath(cwd) === undefined) throw new ResolveError(`the working directory ${JSON.stringify(cwd)} does not exist on the host`);
-    if (definition.origin === 'workspace' && host.folder.ok && host.realPath) {
-      // The container can turn a folder into a symbolic link to anywhere: check where the path really leads.
+    // A cwd the caller chose, or any cwd of a proposal, is in the container's hands: it can turn a folder
+    // into a symbolic link to anywhere, so check where the path really leads.
+    const callerChoseCwd = definition.cwd === undefined && options.requestedCwd !== undefined;
+    if ((definition.origin === 'workspace' || callerChoseCwd) && host.folder.ok && host.realPath) {
       const realCwd = host.realPath(cwd);
       const realFolder = host.realPath(host.folder.paths.hostPath) ?? host.folder.paths.hostPath;
       if (realCwd !== undefined && !isInside(realCwd, realFolder, api)) {
@@ -138,11 +145,17 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     const program = expand(definition.program, definition, params, host, 'program');
     const programPath = definition.shell ? program : locateProgram(program, cwd, host, api);
 
+    const inline = definition.shell ? undefined : inlineCode(programPath, args);
+    // Code is not a file name, whatever it looks like.
+    const pathArgs = args.filter((_arg, index) => index !== inline?.codeIndex);
     const workspaceFiles: string[] = [];
+    let touchesWorkspace = false;
     if (host.folder.ok) {
+      touchesWorkspace = isInside(cwd, host.folder.paths.hostPath, api);
       // A script is usually named relative to cwd ("node scripts/build.js"): it decides what runs as much as an absolute one.
-      const relativeFiles = args.filter((arg) => looksLikeRelativeFile(arg, api)).map((arg) => api.resolve(cwd, arg));
-      for (const candidate of [programPath, ...args, ...relativeFiles]) {
+      const relativeFiles = pathArgs.filter((arg) => looksLikeRelativeFile(arg, api)).map((arg) => api.resolve(cwd, arg));
+      for (const candidate of [programPath, ...pathArgs, ...relativeFiles]) {
+        if (api.isAbsolute(candidate) && isInside(candidate, host.folder.paths.hostPath, api)) touchesWorkspace = true;
         if (api.isAbsolute(candidate) && isInside(candidate, host.folder.paths.hostPath, api) && candidate !== host.folder.paths.hostPath) {
           workspaceFiles.push(api.normalize(candidate));
         }
@@ -164,6 +177,8 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
         shell: definition.shell,
         timeoutMs,
         workspaceFiles: [...new Set(workspaceFiles)],
+        inlineCode: inline ? `${programName(inline.interpreter)} ${inline.flag}` : undefined,
+        workspaceConfiguration: touchesWorkspace ? folderConfiguration(programPath, args) : undefined,
       },
     };
   } catch (error) {

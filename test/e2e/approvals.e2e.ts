@@ -12,8 +12,11 @@ const PROPOSAL_TITLE = 'Record a run (proposed)';
 const ALWAYS = 'Always Allow in This Workspace';
 const AUDIT_LOG_TITLE = 'Host Commands: Show Audit Log';
 
-/** The proposals file: the proposal appends its argument ("v1") to a log file on the host, one line per run. */
-function proposalsFile(version: string, runsLog: string): string {
+/**
+ * The proposals file: the proposal runs a script (on the host, outside the workspace) that appends its argument
+ * ("v1") to a log file, one line per run. Not `sh -c`: code in an argument is never "always" approvable.
+ */
+function proposalsFile(version: string, recordScript: string, runsLog: string): string {
   return `${JSON.stringify(
     {
       commands: {
@@ -21,13 +24,20 @@ function proposalsFile(version: string, runsLog: string): string {
           title: PROPOSAL_TITLE,
           description: 'appends a line to a log on the host',
           program: 'sh',
-          args: ['-c', 'echo "proposal ran: $1"; echo "$1" >> "$2"', PROPOSAL_ID, version, runsLog],
+          args: [recordScript, version, runsLog],
         },
       },
     },
     null,
     2,
   )}\n`;
+}
+
+/** The script the proposal runs, written into a host folder outside the workspace. */
+function writeRecordScript(hostDir: string): string {
+  const script = path.join(hostDir, 'record-run.sh');
+  fs.writeFileSync(script, 'echo "proposal ran: $1"\necho "$1" >> "$2"\n');
+  return script;
 }
 
 /** Where the host finds a program: the first executable of that name on PATH (what the bridge resolves too). */
@@ -64,6 +74,7 @@ describe('trust model: approving workspace proposals, binding to what was shown,
   let session: Session;
   const host = scratchDir('host-commands-approvals-');
   const runsLog = path.join(host, 'runs.log');
+  const recordScript = writeRecordScript(host);
   const sh = onPath('sh');
   const page = () => session.page;
   const proposalsPath = () => path.join(session.workspaceFolder, '.vscode', 'host-commands.json');
@@ -104,7 +115,7 @@ describe('trust model: approving workspace proposals, binding to what was shown,
     const started = Date.now();
     session = await Session.start({
       workspace: 'empty',
-      workspaceFiles: { '.vscode/host-commands.json': proposalsFile('v1', runsLog) },
+      workspaceFiles: { '.vscode/host-commands.json': proposalsFile('v1', recordScript, runsLog) },
       commands: { 'own-command': { title: 'My own command', program: 'true', confirm: 'never' } },
     });
     logTiming('cold start to workbench ready', Date.now() - started);
@@ -211,7 +222,7 @@ describe('trust model: approving workspace proposals, binding to what was shown,
     assert.deepEqual(decisions, ['denied', 'approved-once', 'denied', 'approved-always', 'approved-always'], lines.join('\n'));
     for (const line of lines) assert.ok(line.startsWith(`${line.split(' | ')[0]} | palette | ${PROPOSAL_ID} |`), line);
     for (const line of lines.filter((shown) => /approved-/.test(shown))) assert.match(line, /\| exit 0 \d+ ms \d+ B out \|/, line);
-    assert.ok(lines[0]!.includes(`${sh} -c`) && lines[0]!.includes(' v2 '), `the record shows what was resolved: ${lines[0]}`);
+    assert.ok(lines[0]!.includes(`${sh} ${recordScript} v2 `), `the record shows what was resolved: ${lines[0]}`);
     assert.ok(lines[4]!.includes(' v1 '), lines[4]);
 
     // The same records are on disk, as JSON lines in the bridge's global storage.
@@ -242,6 +253,7 @@ describe('trust model: Restricted Mode hides and refuses workspace proposals', f
   let session: Session | undefined;
   const host = scratchDir('host-commands-restricted-');
   const runsLog = path.join(host, 'runs.log');
+  const recordScript = writeRecordScript(host);
   const ownMarker = path.join(host, 'own-command-ran');
   const page = () => session!.page;
 
@@ -253,7 +265,7 @@ describe('trust model: Restricted Mode hides and refuses workspace proposals', f
       workspace: 'empty',
       inhostSuite: 'restricted',
       context: { proposalId: PROPOSAL_ID, runsLog, ownMarker },
-      workspaceFiles: { '.vscode/host-commands.json': proposalsFile('v1', runsLog) },
+      workspaceFiles: { '.vscode/host-commands.json': proposalsFile('v1', recordScript, runsLog) },
       commands: { 'own-command': { title: 'My own command', program: 'touch', args: [ownMarker], confirm: 'never' } },
     });
     const results = await session.inhostResults();

@@ -5,7 +5,7 @@
 // ran, so "nothing ran" is proven by the marker's absence, not by trusting the reply. Every refusal must be
 // an error reply with a clear message and exactly one audit record.
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditDecision } from '../../src/core/auditLog';
 import type { PromptContent } from '../../src/core/promptText';
@@ -581,6 +581,54 @@ const ATTACKS: AttackRow[] = [
     check: (ctx) => assert.ok(lastPrompt(ctx).detail.includes(`  ${path.join(ctx.h.ports.workspace, 'scripts', 'build.js')}\n`), lastPrompt(ctx).detail),
   },
 
+  {
+    name: 'a proposal running a workspace script through `sh -c` is never "always" approvable: the prompt says why',
+    posixOnly: true,
+    setup: (ctx) => {
+      ctx.h.ports.writeWorkspaceFile('src/hello.sh', markerScript(ctx, 'v1'));
+      propose(ctx, { program: 'sh', args: ['-c', 'sh src/hello.sh'] });
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => {
+      const prompt = lastPrompt(ctx);
+      assert.ok(!prompt.buttons.includes(ALWAYS_BUTTON), JSON.stringify(prompt.buttons));
+      assert.match(prompt.detail, /runs code written into its arguments \(sh -c\)/);
+      assert.match(prompt.detail, /"Always Allow" is not offered/);
+      // The code is not listed as if it were a file, and nothing promises the approval is bound to files.
+      assert.doesNotMatch(prompt.detail, /sh src\/hello\.sh\n/);
+      assert.doesNotMatch(prompt.detail, /holds only while/);
+    },
+  },
+  {
+    name: 'an "Always Allow" answer for a proposal that runs inline code (`env node -e`) stores nothing and runs nothing',
+    setup: (ctx) => {
+      propose(ctx, { program: 'env', args: ['node', '-e', 'require("./build.js")'] });
+      ctx.h.ports.prompt.answer(ALWAYS_BUTTON);
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => assert.equal(ctx.h.ports.approvals.records.size, 0),
+  },
+  {
+    name: 'a proposal running git in the workspace warns that git follows the workspace\'s configuration, and asks every time',
+    posixOnly: true,
+    setup: (ctx) => {
+      // Any program named git will do: the warning is about the name, and this one never runs.
+      const git = path.join(ctx.h.ports.root, 'bin', 'git');
+      mkdirSync(path.dirname(git), { recursive: true });
+      writeFileSync(git, markerScript(ctx), { mode: 0o755 });
+      propose(ctx, { program: git, args: ['-C', '${workspaceFolder}', 'status'] });
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => {
+      const prompt = lastPrompt(ctx);
+      assert.match(prompt.detail, /⚠ git works in the workspace and follows its configuration and hooks/);
+      assert.ok(!prompt.buttons.includes(ALWAYS_BUTTON), JSON.stringify(prompt.buttons));
+    },
+  },
+
   // ---- what the user is shown ---------------------------------------------------------------------------
   ...(
     [
@@ -878,6 +926,20 @@ describe('attack suite', function () {
       const done = await runToCompletion(h.service, start('host.pwd', {}, { cwd: '/workspaces/proj/sub/dir' }));
       assert.equal(done.outcome?.exitCode, 0, JSON.stringify(done.start));
       assert.equal(done.stdout.toString(), path.join(h.ports.workspace, 'sub', 'dir'));
+    });
+
+    it('a caller cwd through a symbolic link in the workspace does not take the user\'s own command out of it', async function () {
+      if (process.platform === 'win32') this.skip(); // symbolic links need privileges there
+      const h = createHarness();
+      ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+      symlinkSync(h.ports.home, path.join(h.ports.workspace, 'rootlink'));
+      h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, ctx.marker, { confirm: 'never' }) };
+      const reply = await h.service.start(start('host.touch', {}, { cwd: '/workspaces/proj/rootlink' }));
+      assert.equal(reply.code, 'refused', JSON.stringify(reply));
+      assert.match(reply.message as string, /leads outside the workspace folder .* through a symbolic link/);
+      assert.equal(h.ports.audits.at(-1)?.decision, 'refused-policy');
+      await h.service.dispose();
+      assert.equal(existsSync(ctx.marker), false);
     });
 
     it('without a host copy of the folder (SSH, volume clone) a caller cwd is refused with the reason', async () => {

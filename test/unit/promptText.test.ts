@@ -16,6 +16,8 @@ function command(overrides: Partial<ResolvedCommand> = {}): ResolvedCommand {
     shell: false,
     timeoutMs: undefined,
     workspaceFiles: [],
+    inlineCode: undefined,
+    workspaceConfiguration: undefined,
     ...overrides,
   };
 }

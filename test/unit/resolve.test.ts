@@ -277,6 +277,26 @@ describe('resolveCommand', () => {
     });
   });
 
+  describe('code and configuration the workspace controls', () => {
+    it('code after sh -c is marked as inline code and not listed as a file', () => {
+      const command = resolved(proposed({ program: 'make', args: [] }));
+      assert.equal(command.inlineCode, undefined);
+      const inline = resolved(proposed({ program: 'node', args: ['-e', 'require("./scripts/x.js")'] }));
+      assert.equal(inline.inlineCode, 'node -e');
+      assert.deepEqual(inline.workspaceFiles, []);
+    });
+
+    it('a tool that follows its folder\'s configuration is marked when it works in the workspace', () => {
+      assert.equal(resolved(trusted({ program: 'make' })).workspaceConfiguration?.tool, 'make');
+      assert.equal(resolved(trusted({ program: 'make', args: ['-C', '${workspaceFolder}'], cwd: '/tmp' })).workspaceConfiguration?.tool, 'make');
+    });
+
+    it('the same tool working outside the workspace is not', () => {
+      assert.equal(resolved(trusted({ program: 'make', cwd: '${userHome}' })).workspaceConfiguration, undefined);
+      assert.equal(resolved(trusted({ program: 'make' }), {}, sshHost()).workspaceConfiguration, undefined);
+    });
+  });
+
   describe('workspaceFiles', () => {
     it('lists the program and arguments that are files inside the host folder', () => {
       const command = resolved(proposed({ program: './tools/run.sh', args: ['${workspaceFolder}/scripts/x.js', '/usr/share/x', '--flag', '${workspaceFolder}'] }));
