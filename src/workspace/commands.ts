@@ -1,5 +1,6 @@
 // Every command the workspace part registers, in one table.
 import * as vscode from 'vscode';
+import { escapeForDisplay } from '../core/displayEscape';
 import * as z from 'zod/mini';
 import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
 import type { BridgeClient } from './bridgeClient';
@@ -74,7 +75,7 @@ async function runFromStatusBar(ctx: WorkspaceContext, id: string, onChange: Run
   if (!summary) return;
   const running = ctx.statusBar.runningIds(id);
   if (running.length > 0) {
-    const choice = await vscode.window.showQuickPick(['Show Output', 'Cancel'], { title: `${summary.title} is running` });
+    const choice = await vscode.window.showQuickPick(['Show Output', 'Cancel'], { title: `${escapeForDisplay(summary.title)} is running` });
     if (choice === 'Show Output') await vscode.commands.executeCommand('hostCommands.showOutput');
     if (choice === 'Cancel') await Promise.all(running.map((runId) => ctx.client.cancel(runId).catch(() => undefined)));
     return;

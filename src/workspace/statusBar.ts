@@ -1,6 +1,7 @@
 // The status bar: one "Host Commands" item that opens the picker, plus a button for each definition
 // that asks for one. While a command runs its button spins.
 import * as vscode from 'vscode';
+import { escapeForDisplay } from '../core/displayEscape';
 import type { CommandSummary } from '../core/protocol';
 
 export const RUN_FROM_STATUS_BAR = 'hostCommands.runFromStatusBar';
@@ -40,7 +41,7 @@ export class StatusBar implements vscode.Disposable {
           spec.alignment === 'right' ? vscode.StatusBarAlignment.Right : vscode.StatusBarAlignment.Left,
           spec.priority ?? 0,
         );
-        item.name = `Host Command: ${summary.title}`;
+        item.name = `Host Command: ${escapeForDisplay(summary.title)}`;
         button = { item, summary };
         this.buttons.set(id, button);
       }
@@ -65,9 +66,12 @@ export class StatusBar implements vscode.Disposable {
     if (!button) return;
     const spec = button.summary.statusBar!;
     const busy = this.runningIds(id).length > 0;
-    button.item.text = busy ? `$(sync~spin) ${spec.text.replace(/\$\([a-z0-9~-]+\)\s*/gi, '')}` : spec.text;
-    button.item.tooltip = busy ? `${button.summary.title} is running — click to show its output or cancel it` : (spec.tooltip ?? `Run "${button.summary.title}" on the host`);
-    button.item.command = { title: button.summary.title, command: RUN_FROM_STATUS_BAR, arguments: [id] };
+    // A proposal's words, like every value from the workspace side, are shown with invisible characters escaped.
+    const text = escapeForDisplay(spec.text);
+    const title = escapeForDisplay(button.summary.title);
+    button.item.text = busy ? `$(sync~spin) ${text.replace(/\$\([a-z0-9~-]+\)\s*/gi, '')}` : text;
+    button.item.tooltip = busy ? `${title} is running — click to show its output or cancel it` : spec.tooltip !== undefined ? escapeForDisplay(spec.tooltip) : `Run "${title}" on the host`;
+    button.item.command = { title, command: RUN_FROM_STATUS_BAR, arguments: [id] };
   }
 
   runningIds(id: string): string[] {
