@@ -87,14 +87,20 @@ export interface BridgeLimits {
   callerLeaseMs: number;
   relayHighWaterMark: number;
   pollMaxBytes: number;
+  /** How long a "Don't Run" holds for further requests of that command from a program in the container. */
+  declinedQuietMs: number;
   /** How long a finished run stays answerable after its caller last asked about it. */
   finishedRunRetentionMs: number;
 }
+
+/** Requests a program in the container can make without the user's hand (as opposed to a click or a keystroke). */
+const PROGRAMMATIC_SOURCES: ReadonlySet<RequestSource> = new Set<RequestSource>(['cli', 'api', 'tool']);
 
 export const DEFAULT_LIMITS: BridgeLimits = {
   maxConcurrentRuns: 4,
   maxQueuedPrompts: 3,
   maxQueuedRuns: 32,
+  declinedQuietMs: 30_000,
   callerLeaseMs: 10_000,
   relayHighWaterMark: 1024 * 1024,
   pollMaxBytes: 1024 * 1024,
@@ -132,6 +138,8 @@ export class BridgeService {
   private sequence = 0;
   private promptChain: Promise<unknown> = Promise.resolve();
   private promptsPending = 0;
+  /** When the user last declined a command asked for by a program in the container, by command and source. */
+  private readonly declined = new Map<string, number>();
   private readonly reaper: NodeJS.Timeout;
   private disposed = false;
 
@@ -301,7 +309,7 @@ export class BridgeService {
     if (definition.origin === 'user') {
       // An agent's request is always confirmed: "never" is the user's choice for their own clicks, not a model's.
       if (definition.confirm === 'never' && source !== 'tool') return { decision: 'trusted' };
-      const answer = await this.prompt(promptContent('confirm', command, source, this.ports.workspaceLabel()), command);
+      const answer = await this.prompt(promptContent('confirm', command, source, this.ports.workspaceLabel()), command, source);
       if (answer !== RUN_BUTTON) throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
       return { decision: 'confirmed' };
     }
@@ -327,7 +335,7 @@ export class BridgeService {
       value: Object.hasOwn(params, spec.name) ? params[spec.name] : undefined,
       rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
     }));
-    const answer = await this.prompt(promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters), command);
+    const answer = await this.prompt(promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters), command, source);
     if (answer === ALWAYS_BUTTON && alwaysAllowable(command)) {
       // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.
       for (const file of command.workspaceFiles) {
@@ -349,20 +357,40 @@ export class BridgeService {
     throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
   }
 
-  /** One prompt on screen at a time; a few may wait; beyond that, refuse rather than stack dialogs. */
-  private async prompt(content: PromptContent, command: ResolvedCommand): Promise<string | undefined> {
+  /**
+   * One prompt on screen at a time; a few may wait; beyond that, refuse rather than stack dialogs. After the
+   * user declines, requests for that command from a program in the container (the CLI, another extension,
+   * an agent) are refused without asking for a while, also those already waiting: a script cannot keep the
+   * user answering the same question.
+   */
+  private async prompt(content: PromptContent, command: ResolvedCommand, source: RequestSource): Promise<string | undefined> {
+    const declinedKey = PROGRAMMATIC_SOURCES.has(source) ? `${command.id}\0${source}` : undefined;
+    const refuseIfDeclined = () => {
+      const declinedAt = declinedKey === undefined ? undefined : this.declined.get(declinedKey);
+      if (declinedAt !== undefined && Date.now() - declinedAt < this.limits.declinedQuietMs) {
+        const seconds = Math.ceil((this.limits.declinedQuietMs - (Date.now() - declinedAt)) / 1000);
+        throw new RefusalError('denied', `${command.id}: you declined it on the host moments ago; not asking again for ${seconds} s`, 'denied', command.id, command);
+      }
+    };
+    refuseIfDeclined();
     if (this.promptsPending > this.limits.maxQueuedPrompts) {
       throw new RefusalError('busy', `${command.id}: too many requests are waiting for confirmation; try again`, 'refused-busy', command.id, command);
     }
     this.promptsPending++;
-    const answer = this.promptChain.then(() => this.ports.showPrompt(content));
+    const answer = this.promptChain.then(() => {
+      refuseIfDeclined();
+      return this.ports.showPrompt(content);
+    });
     this.promptChain = answer.catch(() => undefined);
     try {
-      return await answer;
+      const chosen = await answer;
+      if (declinedKey !== undefined && !content.buttons.slice(1).includes(chosen ?? '')) this.declined.set(declinedKey, Date.now());
+      return chosen;
     } finally {
       this.promptsPending--;
     }
   }
+
 
   // ---- runs --------------------------------------------------------------------------------------
 

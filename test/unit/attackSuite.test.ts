@@ -830,7 +830,9 @@ describe('attack suite', function () {
 
         h.ports.prompt.release(); // every prompt is cancelled from now on
         const all = await Promise.all(replies);
-        assert.equal(h.ports.prompt.shown.length, admitted);
+        // The user declined the first: the ones waiting behind it, from the same caller, are not shown at all.
+        assert.equal(h.ports.prompt.shown.length, 1);
+        assert.equal(all.filter((reply) => /you declined it on the host moments ago/.test(reply.message as string)).length, admitted - 1, JSON.stringify(all));
         assert.equal(h.ports.prompt.maxActive, 1);
         assert.equal(h.ports.prompt.reentered, 0, 'a prompt was shown while another was on screen');
         assert.deepEqual(
@@ -846,6 +848,33 @@ describe('attack suite', function () {
         assert.equal(existsSync(ctx.marker), false);
       });
     }
+  });
+
+  describe('after "Don\'t Run"', () => {
+    it('the same command asked for again by a program in the container is refused without a prompt for a while, then asked again', async () => {
+      const h = createHarness({ declinedQuietMs: 300 });
+      ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+      h.ports.trustedSetting = { 'host.ask': touchDefinition(h.ports, ctx.marker), 'host.other': touchDefinition(h.ports, ctx.marker) };
+      assert.equal((await h.service.start(start('host.ask', {}, { source: 'cli' }))).code, 'denied');
+      assert.equal(h.ports.prompt.shown.length, 1);
+
+      const again = await h.service.start(start('host.ask', {}, { source: 'cli' }));
+      assert.equal(again.code, 'denied');
+      assert.match(again.message as string, /you declined it on the host moments ago; not asking again for \d+ s/);
+      assert.equal(h.ports.prompt.shown.length, 1, 'no second prompt');
+      assert.equal(h.ports.audits.at(-1)?.decision, 'denied');
+
+      // Another command, or the user's own click in the palette, is asked as usual.
+      await h.service.start(start('host.other', {}, { source: 'cli' }));
+      await h.service.start(start('host.ask', {}, { source: 'palette' }));
+      assert.equal(h.ports.prompt.shown.length, 3);
+
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await h.service.start(start('host.ask', {}, { source: 'cli' }));
+      assert.equal(h.ports.prompt.shown.length, 4, 'asked again once the quiet time is over');
+      await h.service.dispose();
+      assert.equal(existsSync(ctx.marker), false);
+    });
   });
 
   it('malformed poll and cancel messages are refused with clear errors and audited', async () => {
