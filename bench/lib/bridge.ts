@@ -23,6 +23,9 @@ class MemoryApprovals implements ApprovalStore {
   has(key: string): boolean {
     return this.keys.has(key);
   }
+  approvedEarlier(): boolean {
+    return false;
+  }
   async add(record: { key: string }): Promise<void> {
     this.keys.add(record.key);
   }

@@ -18,6 +18,10 @@ export class GlobalStateApprovalStore implements ApprovalStore {
     return Object.hasOwn(this.all(), key);
   }
 
+  approvedEarlier(commandId: string, workspace: string): boolean {
+    return Object.values(this.all()).some((record) => record.commandId === commandId && record.workspace === workspace);
+  }
+
   list(): ApprovalRecord[] {
     return Object.values(this.all()).sort((a, b) => b.approvedAt.localeCompare(a.approvedAt));
   }

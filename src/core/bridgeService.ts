@@ -37,6 +37,8 @@ export type PromptAnswer = 'run-once' | 'always' | 'cancel';
 
 export interface ApprovalStore {
   has(key: string): boolean;
+  /** Whether some version of this command was always allowed in this workspace (to say why it asks again). */
+  approvedEarlier(commandId: string, workspace: string): boolean;
   add(record: ApprovalRecord): Promise<void>;
 }
 
@@ -335,7 +337,9 @@ export class BridgeService {
       value: Object.hasOwn(params, spec.name) ? params[spec.name] : undefined,
       rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
     }));
-    const answer = await this.prompt(promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters), command, source);
+    const approvedEarlier = alwaysAllowable(command) && this.ports.approvals.approvedEarlier(command.id, this.ports.workspaceIdentity());
+    const content = promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters, { approvedEarlier });
+    const answer = await this.prompt(content, command, source);
     if (answer === ALWAYS_BUTTON && alwaysAllowable(command)) {
       // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.
       for (const file of command.workspaceFiles) {

@@ -54,8 +54,12 @@ export function promptContent(
   source: RequestSource,
   workspaceLabel: string,
   parameters: PromptParameter[] = [],
+  { approvedEarlier = false }: { approvedEarlier?: boolean } = {},
 ): PromptContent {
   const lines: string[] = [];
+  if (approvedEarlier) {
+    lines.push('You always allowed an earlier version of this command. Something it depends on has changed since (its definition, a file it runs, or a parameter value), so you are asked again.', '');
+  }
   const values = [command.title, workspaceLabel, command.programPath, ...command.args, command.cwd, ...Object.entries(command.envAdditions).flat()];
   if (values.some(hasDisguisingCharacters)) {
     lines.push('⚠ Some values contain invisible, control or direction-changing characters; they are shown escaped.', '');

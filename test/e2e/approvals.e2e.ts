@@ -186,6 +186,7 @@ describe('trust model: approving workspace proposals, binding to what was shown,
     const prompt = await wb.dialogText(page());
     assert.ok(prompt.includes('] v2'), `the prompt shows the new argument:\n${prompt}`);
     assert.ok(!prompt.includes('] v1'), prompt);
+    assert.match(prompt, /You always allowed an earlier version of this command\. Something it depends on has changed since/, prompt);
     await wb.clickDialogButton(page(), 'Cancel');
     const told = await wb.waitForNotification(page(), `Host command "${PROPOSAL_TITLE}"`);
     assert.match(told.message, /not run/, told.message);

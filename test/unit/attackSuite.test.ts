@@ -556,6 +556,7 @@ const ATTACKS: AttackRow[] = [
     },
     request: () => start('ws.x'),
     expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => assert.match(lastPrompt(ctx).detail, /^You always allowed an earlier version of this command\. Something it depends on has changed since/),
   },
   {
     name: 'a script argument given by ${workspaceFolder} rewritten after an "always" approval asks again',
@@ -598,6 +599,7 @@ const ATTACKS: AttackRow[] = [
       // The code is not listed as if it were a file, and nothing promises the approval is bound to files.
       assert.doesNotMatch(prompt.detail, /sh src\/hello\.sh\n/);
       assert.doesNotMatch(prompt.detail, /holds only while/);
+      assert.doesNotMatch(prompt.detail, /earlier version/, 'nothing was approved before');
     },
   },
   {

@@ -23,6 +23,10 @@ export class MemoryApprovalStore implements ApprovalStore {
     return this.records.has(key);
   }
 
+  approvedEarlier(commandId: string, workspace: string): boolean {
+    return [...this.records.values()].some((record) => record.commandId === commandId && record.workspace === workspace);
+  }
+
   async add(record: ApprovalRecord): Promise<void> {
     this.records.set(record.key, record);
   }
