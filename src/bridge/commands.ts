@@ -4,7 +4,7 @@
 // added by the user typing it into the Add a Host Command boxes.
 import * as vscode from 'vscode';
 import type { BridgeService } from '../core/bridgeService';
-import { escapeForDisplay } from '../core/displayEscape';
+import { displayArgument, escapeForDisplay } from '../core/displayEscape';
 import { BridgeCommands } from '../core/protocol';
 import { addHostCommand } from './addHostCommand';
 import type { GlobalStateApprovalStore } from './approvalStore';
@@ -49,9 +49,10 @@ async function manageApprovals(ctx: BridgeContext): Promise<void> {
   }
   const picked = await vscode.window.showQuickPick(
     approvals.map((approval) => ({
-      label: approval.commandId,
-      description: approval.workspace,
-      detail: `${[approval.program, ...approval.args].join(' ')} — approved ${approval.approvedAt}`,
+      label: escapeForDisplay(approval.commandId),
+      description: escapeForDisplay(approval.workspace),
+      // As the prompt showed it: one token per argument, quoted where it holds spaces or shell characters.
+      detail: `${[approval.program, ...approval.args].map(displayArgument).join(' ')} — approved ${new Date(approval.approvedAt).toLocaleString()}`,
       key: approval.key,
     })),
     { canPickMany: true, title: 'Host Commands: Revoke Approvals', placeHolder: 'Select the approvals to revoke' },

@@ -338,7 +338,8 @@ export class BridgeService {
       rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
     }));
     const approvedEarlier = alwaysAllowable(command) && this.ports.approvals.approvedEarlier(command.id, this.ports.workspaceIdentity());
-    const content = promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters, { approvedEarlier });
+    const missingFiles = Object.keys(fileHashes).filter((file) => fileHashes[file] === 'missing');
+    const content = promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters, { approvedEarlier, missingFiles });
     const answer = await this.prompt(content, command, source);
     if (answer === ALWAYS_BUTTON && alwaysAllowable(command)) {
       // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.

@@ -54,7 +54,7 @@ export function promptContent(
   source: RequestSource,
   workspaceLabel: string,
   parameters: PromptParameter[] = [],
-  { approvedEarlier = false }: { approvedEarlier?: boolean } = {},
+  { approvedEarlier = false, missingFiles = [] }: { approvedEarlier?: boolean; missingFiles?: readonly string[] } = {},
 ): PromptContent {
   const lines: string[] = [];
   if (approvedEarlier) {
@@ -87,7 +87,7 @@ export function promptContent(
   }
   if (command.workspaceFiles.length > 0) {
     lines.push('', 'These files are inside the workspace, which the container can change at any time:');
-    for (const file of command.workspaceFiles) lines.push(`  ${escapeForDisplay(file)}`);
+    for (const file of command.workspaceFiles) lines.push(`  ${escapeForDisplay(file)}${missingFiles.includes(file) ? ' (not there now)' : ''}`);
     if (kind === 'approve' && alwaysAllowable(command)) lines.push('An approval holds only while their content stays exactly as it is now.');
   }
   if (command.workspaceConfiguration) {

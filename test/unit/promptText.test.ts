@@ -181,4 +181,10 @@ describe('promptContent', () => {
     assert.equal(content.message, 'The workspace "repo\\nname" proposes a host command: Test\\u202E. Run it on this machine?');
     assert.equal(promptContent('confirm', command({ title: 'a\u0000b' }), 'palette', 'p').message, 'Run "a\\0b" on the host?');
   });
+
+  it('marks a listed workspace file that is not there now', () => {
+    const shown = promptContent('approve', command({ workspaceFiles: ['/home/me/proj/run.sh', '/home/me/proj/gone.sh'] }), 'palette', 'proj', [], { missingFiles: ['/home/me/proj/gone.sh'] });
+    assert.ok(shown.detail.includes('  /home/me/proj/run.sh\n'), shown.detail);
+    assert.ok(shown.detail.includes('  /home/me/proj/gone.sh (not there now)\n'), shown.detail);
+  });
 });
