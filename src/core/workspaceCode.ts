@@ -9,7 +9,7 @@ export function programName(programPath: string): string {
   return base.replace(/\.(exe|cmd|bat|com)$/i, '').toLowerCase();
 }
 
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'busybox']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'tcsh', 'csh', 'elvish', 'nu', 'xonsh']);
 const INTERPRETERS: Record<string, RegExp> = {
   python: /^-[A-Za-z]*[cm]$/, // -c code, -m a module (found first in the working directory)
   node: /^(-e|-p|--eval|--print)$/,
@@ -19,6 +19,9 @@ const INTERPRETERS: Record<string, RegExp> = {
   ruby: /^-[A-Za-z]*e$/,
   php: /^-r$/,
   osascript: /^-e$/,
+  lua: /^-e$/,
+  rscript: /^(-e|--expr)$/,
+  julia: /^(-e|--eval|-E|--print)$/,
   pwsh: /^-(c|command|encodedcommand|ec)$/i,
   powershell: /^-(c|command|encodedcommand|ec)$/i,
   cmd: /^\/[ck]$/i,
@@ -32,7 +35,7 @@ function interpreterFlag(name: string): RegExp | undefined {
 }
 
 /** Programs that run the program named in their arguments: `env sh -c …` is still `sh -c …`. */
-const WRAPPERS = new Set(['env', 'nice', 'nohup', 'timeout', 'time', 'stdbuf', 'ionice', 'setsid', 'sudo', 'doas', 'xargs', 'command', 'exec', 'caffeinate', 'chrt', 'taskset', 'flock', 'watch', 'strace', 'ltrace', 'unbuffer', 'start']);
+const WRAPPERS = new Set(['busybox', 'env', 'nice', 'nohup', 'timeout', 'time', 'stdbuf', 'ionice', 'setsid', 'sudo', 'doas', 'xargs', 'command', 'exec', 'caffeinate', 'chrt', 'taskset', 'flock', 'watch', 'strace', 'ltrace', 'unbuffer', 'start']);
 
 /** Each place in the command line that may be the program that really runs: the program, and behind a wrapper every argument. */
 function programPositions(programPath: string, args: readonly string[]): number[] {
@@ -43,10 +46,24 @@ function programPositions(programPath: string, args: readonly string[]): number[
  * Where the command passes code inline: the flag as written and the index of the code argument, or undefined.
  * Only flags before the interpreter's first non-option argument count (after it they belong to the script).
  */
+/** Tools whose first operand is a program in their own language, unless they read it from a file (-f). */
+const PROGRAM_TEXT_TOOLS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'busybox-awk', 'sed', 'gsed']);
+/** find runs the command after these, for every file it finds. */
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+
 export function inlineCode(programPath: string, args: readonly string[]): { interpreter: string; flag: string; codeIndex: number } | undefined {
   for (const position of programPositions(programPath, args)) {
     const interpreter = position < 0 ? programPath : args[position]!;
     const name = programName(interpreter);
+    const rest = args.slice(position + 1);
+    if (PROGRAM_TEXT_TOOLS.has(name) && !rest.some((arg) => /^(-f|--file)(=|$)/.test(arg) || /^-[A-Za-z]*f$/.test(arg))) {
+      const operand = rest.findIndex((arg) => !arg.startsWith('-'));
+      return { interpreter, flag: '(program text)', codeIndex: operand < 0 ? args.length : position + 1 + operand };
+    }
+    if (name === 'find') {
+      const exec = rest.findIndex((arg) => FIND_EXEC.has(arg));
+      if (exec >= 0) return { interpreter, flag: rest[exec]!, codeIndex: position + 2 + exec };
+    }
     const flag = interpreterFlag(name);
     if (!flag) continue;
     for (let index = position + 1; index < args.length; index++) {

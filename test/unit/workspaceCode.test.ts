@@ -25,6 +25,11 @@ describe('workspaceCode', () => {
       ['/usr/bin/env', ['sh', '-c', 'x'], '-c', 2],
       ['nice', ['-n', '5', 'bash', '-c', 'x'], '-c', 4],
       ['timeout', ['5', 'node', '-e', 'x'], '-e', 3],
+      ['busybox', ['sh', '-c', 'x'], '-c', 2],
+      ['awk', ['BEGIN { system("sh ./x.sh") }'], '(program text)', 0],
+      ['sed', ['-n', '1e sh ./x.sh', 'file'], '(program text)', 1],
+      ['find', ['.', '-name', '*.sh', '-exec', 'sh', '{}', ';'], '-exec', 4],
+      ['lua', ['-e', 'os.execute("x")'], '-e', 1],
     ];
     for (const [program, args, flag, codeIndex] of inline) {
       it(`${program} ${args.join(' ')} → code after ${flag}`, () => {
@@ -40,6 +45,8 @@ describe('workspaceCode', () => {
       ['python3', ['tool.py', '-c', 'x']],
       ['make', ['-C', 'dir']],
       ['grep', ['-c', 'pattern', 'file']],
+      ['awk', ['-f', 'prog.awk', 'data']], // the program is a file: bound by its content like any script
+      ['find', ['.', '-name', '*.log']],
       ['sh', []],
     ];
     for (const [program, args] of notInline) {
