@@ -168,8 +168,11 @@ describe('OutputRelay', function () {
     const total = 1024 * MiB;
     const relay = new OutputRelay({ highWaterMark });
     let mirrored = 0;
+    // Listeners see each chunk just before it is buffered: this tracks the fullest the buffer ever gets.
+    let bufferedPeak = 0;
     relay.onData((chunk) => {
       mirrored += chunk.data.length;
+      bufferedPeak = Math.max(bufferedPeak, relay.bufferedBytes + chunk.data.length);
     });
     const exit = attachNode(
       relay,
@@ -180,14 +183,13 @@ describe('OutputRelay', function () {
 
     const rssBefore = process.memoryUsage.rss();
     let rssPeak = rssBefore;
-    let bufferedPeak = 0;
+    // The consumer starts late, so the producer surely outruns it once, however fast this machine reads.
+    await waitUntil(() => relay.bufferedBytes >= highWaterMark);
     let received = 0;
     let cursor = 0;
     let reads = 0;
     for (;;) {
       const result = await relay.read(cursor, { maxBytes: 4 * MiB, waitMs: 1000 });
-      // Sampled after each read, i.e. with the reply still unacknowledged: the fullest the buffer gets.
-      bufferedPeak = Math.max(bufferedPeak, relay.bufferedBytes);
       rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
       for (const chunk of result.chunks) received += chunk.data.length;
       cursor = result.cursor;
