@@ -2,6 +2,10 @@
 // into an argument (`sh -c "…"`, `python -c "…"`), and tools that read their configuration, scripts or
 // hooks from the folder they work in (git, make, npm, …). An approval of the command line cannot cover
 // either, because the workspace can change them after the user answered.
+//
+// The checks lean towards "yes": a false alarm only means a proposal is asked about every time, a miss
+// means a changed script runs without asking. So every argument counts as a possible program (wrappers
+// such as env, nice, setarch or unshare need no list), and a code flag counts wherever it appears.
 
 /** The program's name without folder or Windows extension, lower-cased: "/usr/bin/Python3.exe" → "python3". */
 export function programName(programPath: string): string {
@@ -9,12 +13,14 @@ export function programName(programPath: string): string {
   return base.replace(/\.(exe|cmd|bat|com)$/i, '').toLowerCase();
 }
 
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'tcsh', 'csh', 'elvish', 'nu', 'xonsh']);
-const INTERPRETERS: Record<string, RegExp> = {
-  python: /^-[A-Za-z]*[cm]$/, // -c code, -m a module (found first in the working directory)
-  node: /^(-e|-p|--eval|--print)$/,
-  deno: /^eval$/,
-  bun: /^(-e|--eval)$/,
+const SHELLS = new Set(['sh', 'bash', 'rbash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'tcsh', 'csh', 'elvish', 'nu', 'xonsh', 'busybox', 'toybox', 'script']);
+/** For each family, the flags that take code (or, for python -m, a module found first in the working directory). */
+const CODE_FLAGS: Record<string, RegExp> = {
+  shell: /^-[A-Za-z]*c[A-Za-z]*$/, // -c, -ec, -lc, script -qc
+  python: /^-[A-Za-z]*[cm]$/,
+  node: /^(-[A-Za-z]*[ep]|--(eval|print)(=.*)?)$/,
+  deno: /^(eval|task)$/,
+  bun: /^(-e|--eval|run)$/,
   perl: /^-[A-Za-z]*[eE]$/,
   ruby: /^-[A-Za-z]*e$/,
   php: /^-r$/,
@@ -23,54 +29,55 @@ const INTERPRETERS: Record<string, RegExp> = {
   rscript: /^(-e|--expr)$/,
   julia: /^(-e|--eval|-E|--print)$/,
   pwsh: /^-(c|command|encodedcommand|ec)$/i,
-  powershell: /^-(c|command|encodedcommand|ec)$/i,
   cmd: /^\/[ck]$/i,
+  vim: /^(-c|--cmd|\+.+|-S)$/,
+  gdb: /^(-ex|-x|-ix|--eval-command(=.*)?|--command(=.*)?)$/,
 };
 
-function interpreterFlag(name: string): RegExp | undefined {
-  if (SHELLS.has(name)) return /^-[A-Za-z]*c[A-Za-z]*$/; // -c, -ec, -xc, -lc
-  // python3, python3.12, perl5.36, ruby3.2 …
-  const family = /^(python|perl|ruby|node|php)[\d.]*$/.exec(name)?.[1] ?? name;
-  return Object.hasOwn(INTERPRETERS, family) ? INTERPRETERS[family] : undefined;
+function family(name: string): string | undefined {
+  if (SHELLS.has(name)) return 'shell';
+  const base = /^(python|pypy|perl|ruby|nodejs|node|php|lua|julia)[\d.]*$/.exec(name)?.[1] ?? name;
+  if (base === 'nodejs') return 'node';
+  if (base === 'pypy') return 'python';
+  if (base === 'powershell') return 'pwsh';
+  if (['vi', 'nvim', 'ex', 'view'].includes(base)) return 'vim';
+  return Object.hasOwn(CODE_FLAGS, base) ? base : undefined;
 }
 
-/** Programs that run the program named in their arguments: `env sh -c …` is still `sh -c …`. */
-const WRAPPERS = new Set(['busybox', 'env', 'nice', 'nohup', 'timeout', 'time', 'stdbuf', 'ionice', 'setsid', 'sudo', 'doas', 'xargs', 'command', 'exec', 'caffeinate', 'chrt', 'taskset', 'flock', 'watch', 'strace', 'ltrace', 'unbuffer', 'start']);
-
-/** Each place in the command line that may be the program that really runs: the program, and behind a wrapper every argument. */
-function programPositions(programPath: string, args: readonly string[]): number[] {
-  return WRAPPERS.has(programName(programPath)) ? [-1, ...args.keys()] : [-1];
-}
-
-/**
- * Where the command passes code inline: the flag as written and the index of the code argument, or undefined.
- * Only flags before the interpreter's first non-option argument count (after it they belong to the script).
- */
 /** Tools whose first operand is a program in their own language, unless they read it from a file (-f). */
-const PROGRAM_TEXT_TOOLS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'busybox-awk', 'sed', 'gsed']);
+const PROGRAM_TEXT_TOOLS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'sed', 'gsed']);
 /** find runs the command after these, for every file it finds. */
 const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 
+/** An argument that is a whole command line ("sh -c …" for `env -S`): its first word is the program. */
+function firstWord(arg: string): string {
+  return arg.trim().split(/\s+/)[0] ?? '';
+}
+
+/**
+ * Where the command passes code inline: the interpreter, the flag as written and the index of the code
+ * argument (args.length when there is none to point at), or undefined.
+ */
 export function inlineCode(programPath: string, args: readonly string[]): { interpreter: string; flag: string; codeIndex: number } | undefined {
-  for (const position of programPositions(programPath, args)) {
-    const interpreter = position < 0 ? programPath : args[position]!;
-    const name = programName(interpreter);
-    const rest = args.slice(position + 1);
+  const candidates = [programPath, ...args];
+  for (const [position, candidate] of candidates.entries()) {
+    const rest = args.slice(position);
+    const name = programName(candidate);
+    if (/\s/.test(candidate.trim()) && position > 0 && family(programName(firstWord(candidate))) !== undefined) {
+      return { interpreter: firstWord(candidate), flag: '(a command line in one argument)', codeIndex: position - 1 };
+    }
     if (PROGRAM_TEXT_TOOLS.has(name) && !rest.some((arg) => /^(-f|--file)(=|$)/.test(arg) || /^-[A-Za-z]*f$/.test(arg))) {
       const operand = rest.findIndex((arg) => !arg.startsWith('-'));
-      return { interpreter, flag: '(program text)', codeIndex: operand < 0 ? args.length : position + 1 + operand };
+      return { interpreter: candidate, flag: '(program text)', codeIndex: operand < 0 ? args.length : position + operand };
     }
     if (name === 'find') {
       const exec = rest.findIndex((arg) => FIND_EXEC.has(arg));
-      if (exec >= 0) return { interpreter, flag: rest[exec]!, codeIndex: position + 2 + exec };
+      if (exec >= 0) return { interpreter: candidate, flag: rest[exec]!, codeIndex: position + exec + 1 };
     }
-    const flag = interpreterFlag(name);
-    if (!flag) continue;
-    for (let index = position + 1; index < args.length; index++) {
-      const arg = args[index]!;
-      if (flag.test(arg)) return { interpreter, flag: arg, codeIndex: index + 1 };
-      if (!arg.startsWith('-') && !(name === 'cmd' && arg.startsWith('/'))) break;
-    }
+    const kind = family(name);
+    if (kind === undefined) continue;
+    const flag = rest.findIndex((arg) => CODE_FLAGS[kind]!.test(arg));
+    if (flag >= 0) return { interpreter: candidate, flag: rest[flag]!, codeIndex: position + flag + 1 };
   }
   return undefined;
 }
@@ -78,12 +85,20 @@ export function inlineCode(programPath: string, args: readonly string[]): { inte
 /** Tools that run what the folder's own files tell them to, with what those files are. */
 const CONFIGURED_BY_FOLDER: Record<string, string> = {
   git: 'its configuration and hooks (.git/config, .git/hooks), which can name programs to run',
+  hg: 'its configuration and hooks (.hg/hgrc)',
+  gh: 'the repository\'s git configuration',
   make: 'the Makefile',
   gmake: 'the Makefile',
+  cmake: 'the CMake files',
+  ninja: 'build.ninja',
+  meson: 'the meson.build files',
   npm: 'package.json scripts and .npmrc',
   npx: 'package.json and the project\'s node_modules',
   pnpm: 'package.json scripts and .npmrc',
   yarn: 'package.json scripts and .yarnrc',
+  corepack: 'package.json',
+  bun: 'package.json scripts and bunfig.toml',
+  deno: 'deno.json tasks',
   cargo: 'Cargo.toml and build scripts',
   go: 'go.mod and the project\'s code',
   mvn: 'pom.xml and its plugins',
@@ -93,20 +108,29 @@ const CONFIGURED_BY_FOLDER: Record<string, string> = {
   rake: 'the Rakefile',
   just: 'the justfile',
   task: 'the Taskfile',
-  'docker-compose': 'the compose file',
+  pip: 'the project\'s setup files when installing from the folder',
+  pip3: 'the project\'s setup files when installing from the folder',
+  pytest: 'conftest.py and the project\'s configuration',
   tox: 'tox.ini',
   nox: 'noxfile.py',
+  'docker-compose': 'the compose file',
+  'podman-compose': 'the compose file',
 };
+/** Container tools that take their orders from the command line, except when they build or compose. */
+const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl']);
+const BUILDING = new Set(['compose', 'build', 'buildx', 'builder', 'bake', 'stack']);
 
 /** The tool and what it reads from the folder it works in, when the command runs such a tool. */
 export function folderConfiguration(programPath: string, args: readonly string[]): { tool: string; reads: string } | undefined {
-  for (const position of programPositions(programPath, args)) {
-    const tool = programName(position < 0 ? programPath : args[position]!);
+  const candidates = [programPath, ...args];
+  for (const [position, candidate] of candidates.entries()) {
+    // A whole command line in one argument (`env -S "make test"`) counts by its first word.
+    const tool = programName(/\s/.test(candidate.trim()) ? firstWord(candidate) : candidate);
     if (Object.hasOwn(CONFIGURED_BY_FOLDER, tool)) return { tool, reads: CONFIGURED_BY_FOLDER[tool]! };
-    // docker itself takes its orders from the command line, except when it builds or composes.
-    const subcommand = args.slice(position + 1).find((arg) => !arg.startsWith('-'));
-    if ((tool === 'docker' || tool === 'podman') && (subcommand === 'compose' || subcommand === 'build' || subcommand === 'buildx')) {
-      return { tool: `${tool} ${subcommand}`, reads: 'the compose file, Dockerfiles and the build context' };
+    if (tool.startsWith('git-')) return { tool, reads: CONFIGURED_BY_FOLDER.git! };
+    if (CONTAINER_TOOLS.has(tool)) {
+      const building = args.slice(position).find((arg) => BUILDING.has(arg));
+      if (building) return { tool: `${tool} ${building}`, reads: 'the compose file, Dockerfiles and the build context' };
     }
   }
   return undefined;

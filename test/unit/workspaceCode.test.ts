@@ -39,15 +39,43 @@ describe('workspaceCode', () => {
       });
     }
 
+    // Bypasses a hostile repository tried: an option with a value before the flag, a wrapper nobody listed,
+    // a whole command line in one argument.
+    const bypasses: Array<[string, string[], string]> = [
+      ['sh', ['-o', 'errexit', '-c', 'sh payload'], '-c'],
+      ['bash', ['--rcfile', 'x', '-c', 'y'], '-c'],
+      ['setarch', ['x86_64', 'sh', '-c', 'sh payload'], '-c'],
+      ['python3', ['-W', 'ignore', '-c', 'x'], '-c'],
+      ['node', ['-r', './x.js', '-e', '1'], '-e'],
+      ['node', ['-pe', '1'], '-pe'],
+      ['node', ['--eval=require("./x")'], '--eval=require("./x")'],
+      ['nodejs', ['-e', 'x'], '-e'],
+      ['perl', ['-I', 'lib', '-e', 'x'], '-e'],
+      ['env', ['-S', 'sh -c "sh payload"'], '(a command line in one argument)'],
+      ['script', ['-qc', 'sh payload', '/dev/null'], '-qc'],
+      ['vim', ['-es', '-c', '!sh payload'], '-c'],
+      ['gdb', ['-batch', '-ex', 'shell sh payload'], '-ex'],
+      ['rbash', ['-c', 'x'], '-c'],
+    ];
+    for (const [program, args, flag] of bypasses) {
+      it(`${program} ${args.join(' ')} → code after ${flag}`, () => assert.equal(inlineCode(program, args)?.flag, flag));
+    }
+
+    // Leaning towards "yes": a flag after a script name may belong to the script, and still counts.
+    it('a code flag counts wherever it appears', () => {
+      assert.equal(inlineCode('sh', ['script.sh', '-c'])?.flag, '-c');
+      assert.equal(inlineCode('python3', ['tool.py', '-c', 'x'])?.flag, '-c');
+    });
+
     const notInline: Array<[string, string[]]> = [
-      ['sh', ['script.sh', '-c']], // after the script name, -c belongs to the script
-      ['node', ['build.js', '-e']],
-      ['python3', ['tool.py', '-c', 'x']],
+      ['sh', ['script.sh', 'arg']],
+      ['node', ['build.js']],
       ['make', ['-C', 'dir']],
       ['grep', ['-c', 'pattern', 'file']],
+      ['sh', []],
       ['awk', ['-f', 'prog.awk', 'data']], // the program is a file: bound by its content like any script
       ['find', ['.', '-name', '*.log']],
-      ['sh', []],
+      ['docker', ['ps', '--format', '{{.Names}}']],
     ];
     for (const [program, args] of notInline) {
       it(`${program} ${args.join(' ')} → no inline code`, () => assert.equal(inlineCode(program, args), undefined));
@@ -66,10 +94,21 @@ describe('workspaceCode', () => {
       assert.equal(folderConfiguration('/usr/bin/docker', ['build', '.'])?.tool, 'docker build');
       assert.equal(folderConfiguration('/usr/bin/docker', ['ps', '--format', '{{.Names}}']), undefined);
     });
-    it('sees the tool behind a wrapper, not in ordinary arguments', () => {
+    it('sees the tool behind any wrapper, or as the first word of a command line in one argument', () => {
       assert.equal(folderConfiguration('/usr/bin/env', ['GIT_DIR=x', 'git', 'log'])?.tool, 'git');
-      assert.equal(folderConfiguration('/bin/echo', ['git']), undefined);
+      assert.equal(folderConfiguration('setarch', ['x86_64', 'make'])?.tool, 'make');
+      assert.equal(folderConfiguration('env', ['-S', 'make test'])?.tool, 'make');
+      assert.equal(folderConfiguration('/usr/lib/git-core/git-status', [])?.tool, 'git-status');
       assert.equal(folderConfiguration('/usr/bin/open', ['.']), undefined);
+    });
+    it('docker, podman and nerdctl when they build or compose, wherever the subcommand sits', () => {
+      assert.equal(folderConfiguration('docker', ['--log-level', 'info', 'compose', 'config'])?.tool, 'docker compose');
+      assert.equal(folderConfiguration('docker', ['image', 'build', '.'])?.tool, 'docker build');
+      assert.equal(folderConfiguration('nerdctl', ['compose', 'up'])?.tool, 'nerdctl compose');
+      assert.equal(folderConfiguration('podman-compose', ['up'])?.tool, 'podman-compose');
+    });
+    it('build and test tools that run the project\'s own files', () => {
+      for (const tool of ['pytest', 'cmake', 'ninja', 'meson', 'hg', 'corepack', 'pip3']) assert.equal(folderConfiguration(tool, [])?.tool, tool);
     });
   });
 });
