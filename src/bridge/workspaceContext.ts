@@ -71,6 +71,13 @@ export class WorkspaceContext {
           return undefined;
         }
       },
+      isFile: (hostPath) => {
+        try {
+          return fs.statSync(hostPath).isFile();
+        } catch {
+          return false;
+        }
+      },
     };
   }
 }

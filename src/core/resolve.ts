@@ -20,6 +20,8 @@ export interface HostFacts {
   findProgram(name: string): string | undefined;
   /** The path with symbolic links resolved, or undefined when it does not exist. */
   realPath?(hostPath: string): string | undefined;
+  /** Whether a regular file exists at the path (following symbolic links). */
+  isFile?(hostPath: string): boolean;
 }
 
 export interface ResolvedCommand {
@@ -152,9 +154,14 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     let touchesWorkspace = false;
     if (host.folder.ok) {
       touchesWorkspace = isInside(cwd, host.folder.paths.hostPath, api);
-      // A script is usually named relative to cwd ("node scripts/build.js"): it decides what runs as much as an absolute one.
-      const relativeFiles = pathArgs.filter((arg) => looksLikeRelativeFile(arg, api)).map((arg) => api.resolve(cwd, arg));
-      for (const candidate of [programPath, ...pathArgs, ...relativeFiles]) {
+      // A script is usually named relative to cwd ("node scripts/build.js"): it decides what runs as much as an
+      // absolute one. A bare word counts too when such a file is there ("sh payload"). Environment values can
+      // name files the program reads (a config file, a preload), so they count like arguments.
+      const named = [...pathArgs, ...Object.values(envAdditions)];
+      const relativeFiles = named
+        .filter((arg) => looksLikeRelativeFile(arg, api) || (isPlainWord(arg, api) && host.isFile?.(api.resolve(cwd, arg)) === true))
+        .map((arg) => api.resolve(cwd, arg));
+      for (const candidate of [programPath, ...named, ...relativeFiles]) {
         if (api.isAbsolute(candidate) && isInside(candidate, host.folder.paths.hostPath, api)) touchesWorkspace = true;
         if (api.isAbsolute(candidate) && isInside(candidate, host.folder.paths.hostPath, api) && candidate !== host.folder.paths.hostPath) {
           workspaceFiles.push(api.normalize(candidate));
@@ -191,6 +198,10 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
  * A relative argument that reads as a file path: it has a separator ("scripts/build.js", "./x.sh") or ends in a
  * file extension ("build.js"). Options, URLs, "key=value" and plain words are left alone.
  */
+function isPlainWord(arg: string, api: typeof path.posix): boolean {
+  return arg !== '' && arg !== '.' && arg !== '..' && !arg.startsWith('-') && !api.isAbsolute(arg) && !/[:=\0]/.test(arg);
+}
+
 function looksLikeRelativeFile(arg: string, api: typeof path.posix): boolean {
   if (arg === '' || arg.startsWith('-') || api.isAbsolute(arg) || /[:=\0]/.test(arg)) return false;
   return arg.includes('/') || (api === path.win32 && arg.includes('\\')) || /\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$/.test(arg);

@@ -583,6 +583,30 @@ const ATTACKS: AttackRow[] = [
   },
 
   {
+    name: 'a workspace script named by a bare word ("sh payload", no extension) rewritten after an "always" approval asks again',
+    posixOnly: true,
+    setup: async (ctx) => {
+      ctx.h.ports.writeWorkspaceFile('payload', markerScript(ctx, 'v1'));
+      propose(ctx, { program: 'sh', args: ['payload'] });
+      await approveAlways(ctx, 'ws.x');
+      ctx.h.ports.writeWorkspaceFile('payload', markerScript(ctx, 'v2: changed after approval'));
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => assert.ok(lastPrompt(ctx).detail.includes(`  ${path.join(ctx.h.ports.workspace, 'payload')}\n`), lastPrompt(ctx).detail),
+  },
+  {
+    name: 'a workspace file named in an environment value (a preload, a config) rewritten after an "always" approval asks again',
+    setup: async (ctx) => {
+      ctx.h.ports.writeWorkspaceFile('tools/preload.js', '// v1\n');
+      propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { env: { HOST_TOOL_CONFIG: '${workspaceFolder}/tools/preload.js' } }));
+      await approveAlways(ctx, 'ws.x');
+      ctx.h.ports.writeWorkspaceFile('tools/preload.js', '// v2: changed after approval\n');
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+  },
+  {
     name: 'a proposal running a workspace script through `sh -c` is never "always" approvable: the prompt says why',
     posixOnly: true,
     setup: (ctx) => {

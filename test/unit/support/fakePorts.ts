@@ -2,7 +2,7 @@
 // real processes. The prompt is scripted: it answers from a queue, records every PromptContent it was
 // shown, notices being entered while another prompt is still on screen, and can be held open until released.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sha256, type ApprovalRecord } from '../../../src/core/approvals';
@@ -217,6 +217,13 @@ export class FakePorts implements BridgePorts {
           return realpathSync.native(hostPath);
         } catch {
           return undefined;
+        }
+      },
+      isFile: (hostPath) => {
+        try {
+          return statSync(hostPath).isFile();
+        } catch {
+          return false;
         }
       },
     };
