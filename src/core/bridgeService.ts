@@ -29,7 +29,7 @@ import {
   type RunOutcome,
 } from './protocol';
 import { containerToHost } from './pathMapping';
-import { resolveCommand, type HostFacts, type ResolvedCommand } from './resolve';
+import { cwdEscape, resolveCommand, type HostFacts, type ResolvedCommand } from './resolve';
 
 export { BridgeCommands };
 
@@ -140,7 +140,7 @@ export class BridgeService {
   private sequence = 0;
   private promptChain: Promise<unknown> = Promise.resolve();
   private promptsPending = 0;
-  /** When the user last declined a command asked for by a program in the container, by command and source. */
+  /** When the user last declined a command asked for by a program in the container, by command id. */
   private readonly declined = new Map<string, number>();
   private readonly reaper: NodeJS.Timeout;
   private disposed = false;
@@ -369,7 +369,8 @@ export class BridgeService {
    * user answering the same question.
    */
   private async prompt(content: PromptContent, command: ResolvedCommand, source: RequestSource): Promise<string | undefined> {
-    const declinedKey = PROGRAMMATIC_SOURCES.has(source) ? `${command.id}\0${source}` : undefined;
+    // By command alone: the source is whatever the caller says it is, so a script could rotate through them.
+    const declinedKey = PROGRAMMATIC_SOURCES.has(source) ? command.id : undefined;
     const refuseIfDeclined = () => {
       const declinedAt = declinedKey === undefined ? undefined : this.declined.get(declinedKey);
       if (declinedAt !== undefined && Date.now() - declinedAt < this.limits.declinedQuietMs) {
@@ -439,14 +440,19 @@ export class BridgeService {
     const { command } = run.info;
     let result: RunResult;
     const changedFile = await this.changedWorkspaceFile(run);
+    const host = command.cwdMustStayInside ? await this.ports.hostFacts() : undefined;
     // The process runner (and execa under it) is loaded on the first run, not while VS Code activates the bridge;
     // before the checks below, so that nothing can change between them and the spawn.
     const spawn = this.ports.startProcess ?? (await import('./processRunner')).startProcess;
+    const cwdProblem = host ? cwdEscape(command.cwd, host) : undefined;
     if (run.cancelRequested || this.disposed) {
       result = { exitCode: null, signal: null, durationMs: 0, reason: run.cancelRequested ?? 'shutdown', message: 'cancelled before it started' };
     } else if (changedFile) {
       // It waited for a slot after approval, and the container rewrote what it would run meanwhile.
       result = { exitCode: null, signal: null, durationMs: 0, reason: 'spawn-failed', message: `${changedFile} changed after it was approved; nothing ran` };
+    } else if (cwdProblem) {
+      // Checked at resolve time too; the container may have swapped a folder for a symbolic link while the prompt was open.
+      result = { exitCode: null, signal: null, durationMs: 0, reason: 'spawn-failed', message: `${cwdProblem}; nothing ran` };
     } else {
       this.ports.observer.started(run.info);
       run.startedAt = Date.now();

@@ -39,6 +39,8 @@ export interface ResolvedCommand {
   timeoutMs: number | undefined;
   /** Host paths of files inside the workspace that decide what runs (the program, scripts given as arguments). */
   workspaceFiles: string[];
+  /** The cwd is the caller's or a proposal's choice: checked again just before the process starts. */
+  cwdMustStayInside: boolean;
   /** Set when an argument is code for a shell or interpreter (`sh -c`), e.g. "sh -c": what that code runs is not bound by an approval. */
   inlineCode: string | undefined;
   /** Set when the program is a tool that reads its configuration from the workspace (git, make, npm, …) and works there. */
@@ -82,6 +84,20 @@ function requireFolder(host: HostFacts, where: string): FolderPaths {
   return host.folder.paths;
 }
 
+/**
+ * Why `cwd` is not a place to run, when it really leads outside the workspace folder: the container can
+ * turn a folder into a symbolic link to anywhere at any moment, so this is checked where the path leads now.
+ */
+export function cwdEscape(cwd: string, host: HostFacts): string | undefined {
+  if (!host.folder.ok || !host.realPath) return undefined;
+  const api = hostPathApi(host);
+  const realCwd = host.realPath(cwd);
+  if (realCwd === undefined) return `the working directory ${JSON.stringify(cwd)} does not exist on the host`;
+  const realFolder = host.realPath(host.folder.paths.hostPath) ?? host.folder.paths.hostPath;
+  if (isInside(realCwd, realFolder, api)) return undefined;
+  return `cwd ${JSON.stringify(cwd)} leads outside the workspace folder (to ${JSON.stringify(realCwd)}) through a symbolic link`;
+}
+
 function hostPathApi(host: HostFacts): typeof path.posix {
   return host.platform === 'win32' ? path.win32 : path.posix;
 }
@@ -119,13 +135,9 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
     // A cwd the caller chose, or any cwd of a proposal, is in the container's hands: it can turn a folder
     // into a symbolic link to anywhere, so check where the path really leads.
     const callerChoseCwd = definition.cwd === undefined && options.requestedCwd !== undefined;
-    if ((definition.origin === 'workspace' || callerChoseCwd) && host.folder.ok && host.realPath) {
-      const realCwd = host.realPath(cwd);
-      const realFolder = host.realPath(host.folder.paths.hostPath) ?? host.folder.paths.hostPath;
-      if (realCwd !== undefined && !isInside(realCwd, realFolder, api)) {
-        throw new ResolveError(`cwd ${JSON.stringify(cwd)} leads outside the workspace folder (to ${JSON.stringify(realCwd)}) through a symbolic link`);
-      }
-    }
+    const cwdMustStayInside = (definition.origin === 'workspace' || callerChoseCwd) && host.folder.ok;
+    const escape = cwdMustStayInside ? cwdEscape(cwd, host) : undefined;
+    if (escape) throw new ResolveError(escape);
     if (definition.origin === 'workspace' && !host.folder.ok && definition.cwd !== undefined) {
       // Without the folder on the host there is nothing to check the proposal's cwd against: refuse, do not guess.
       throw new ResolveError(`cwd ${JSON.stringify(cwd)}: a workspace proposal may only run inside the workspace folder, but ${host.folder.reason}`);
@@ -184,6 +196,7 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
         shell: definition.shell,
         timeoutMs,
         workspaceFiles: [...new Set(workspaceFiles)],
+        cwdMustStayInside,
         inlineCode: inline ? `${programName(inline.interpreter)} ${inline.flag}` : undefined,
         workspaceConfiguration: touchesWorkspace ? folderConfiguration(programPath, args) : undefined,
       },

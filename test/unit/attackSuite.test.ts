@@ -889,6 +889,10 @@ describe('attack suite', function () {
       assert.match(again.message as string, /you declined it on the host moments ago; not asking again for \d+ s/);
       assert.equal(h.ports.prompt.shown.length, 1, 'no second prompt');
       assert.equal(h.ports.audits.at(-1)?.decision, 'denied');
+      // Claiming to be another extension or an agent instead changes nothing.
+      assert.match((await h.service.start(start('host.ask', {}, { source: 'api' }))).message as string, /declined it on the host moments ago/);
+      assert.match((await h.service.start(start('host.ask', {}, { source: 'tool' }))).message as string, /declined it on the host moments ago/);
+      assert.equal(h.ports.prompt.shown.length, 1, 'no prompt for another source either');
 
       // Another command, or the user's own click in the palette, is asked as usual.
       await h.service.start(start('host.other', {}, { source: 'cli' }));
@@ -995,6 +999,31 @@ describe('attack suite', function () {
       assert.equal(h.ports.audits.at(-1)?.decision, 'refused-policy');
       await h.service.dispose();
       assert.equal(existsSync(ctx.marker), false);
+    });
+
+    it('a folder swapped for a symbolic link out of the workspace while the prompt is open: nothing runs', async function () {
+      if (process.platform === 'win32') this.skip();
+      const h = createHarness();
+      ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+      h.ports.writeWorkspaceFile('sub/.keep', '');
+      h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, ctx.marker) }; // confirm: always
+      h.ports.prompt.hold();
+      h.ports.prompt.answer(RUN_BUTTON);
+      const reply = h.service.start(start('host.touch', {}, { source: 'cli', cwd: '/workspaces/proj/sub' }));
+      await waitUntil('the prompt', () => h.ports.prompt.shown.length === 1);
+      assert.match(lastPrompt(ctx).detail, /Working directory: .*\/sub\n/);
+      const sub = path.join(h.ports.workspace, 'sub');
+      rmSync(sub, { recursive: true });
+      symlinkSync(h.ports.home, sub);
+      h.ports.prompt.release();
+      const started = await reply;
+      assert.equal(started.ok, true, JSON.stringify(started));
+      const { outcome } = await follow(h.service, started.runId as string);
+      assert.equal(outcome?.reason, 'spawn-failed');
+      assert.match(outcome?.message ?? '', /leads outside the workspace folder .* through a symbolic link; nothing ran/);
+      await h.service.dispose();
+      assert.equal(existsSync(ctx.marker), false);
+      assert.deepEqual(h.ports.observer.startedIds(), []);
     });
 
     it('without a host copy of the folder (SSH, volume clone) a caller cwd is refused with the reason', async () => {

@@ -17,6 +17,7 @@ function command(overrides: Partial<ResolvedCommand> = {}): ResolvedCommand {
     timeoutMs: undefined,
     workspaceFiles: [],
     inlineCode: undefined,
+    cwdMustStayInside: false,
     workspaceConfiguration: undefined,
     ...overrides,
   };
