@@ -18,11 +18,14 @@ const EXACT = new Set(
     'RUSTC_WRAPPER', 'RUSTC_WORKSPACE_WRAPPER', 'RUSTC', 'CARGO_HOME', 'CC', 'CXX', 'LD', 'MAKEFLAGS', 'GOFLAGS', 'GOROOT',
     'PHPRC', 'PHP_INI_SCAN_DIR', 'LUA_INIT', 'LUA_PATH', 'LUA_CPATH', 'TCLLIBPATH', 'R_PROFILE', 'R_PROFILE_USER',
     'COMPOSER_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_DIRS', 'XDG_DATA_DIRS', 'SYSTEMROOT', 'WINDIR',
+    // Configuration that names programs or libraries to load: engines, credential helpers, exec plugins, compiler plugins.
+    'OPENSSL_CONF', 'OPENSSL_ENGINES', 'OPENSSL_MODULES', 'KUBECONFIG', 'DOCKER_CONFIG', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
+    'GOENV', 'GOTOOLCHAIN', 'RUSTFLAGS', 'RUSTDOCFLAGS', 'CFLAGS', 'CXXFLAGS', 'CPPFLAGS', 'LDFLAGS', 'CGO_CFLAGS', 'CGO_LDFLAGS',
   ].map((name) => name.toUpperCase()),
 );
 
 /** Name families: dynamic loaders (LD_*, DYLD_*), runtime hooks (COMPlus_*, DOTNET_*), git, npm and cargo config injection, malloc hooks. */
-const PREFIXES = ['LD_', 'DYLD_', 'COMPLUS_', 'DOTNET_', 'GIT_CONFIG', 'NPM_CONFIG_', 'CARGO_', 'MALLOC_', 'BASH_FUNC_', 'PYTHON', 'NODE_', 'JAVA_', 'JDK_', 'PERL', 'RUBY', '__'];
+const PREFIXES = ['LD_', 'DYLD_', 'COMPLUS_', 'DOTNET_', 'GIT_CONFIG', 'NPM_CONFIG_', 'YARN_', 'PIP_', 'CARGO_', 'MALLOC_', 'BASH_FUNC_', 'PYTHON', 'NODE_', 'JAVA_', 'JDK_', 'PERL', 'RUBY', '__'];
 
 /** The reason a proposal may not set this variable, or undefined when it may. Case-insensitive: Windows names are. */
 export function refusedEnvironmentName(name: string): string | undefined {

@@ -10,6 +10,8 @@ describe('refusedEnvironmentName', () => {
     'CC', 'MAKEFLAGS', 'SSH_AUTH_SOCK', 'XDG_CONFIG_HOME', 'SYSTEMROOT',
     // Siblings of refused names that run a program just the same.
     'RUSTC_WORKSPACE_WRAPPER', 'GIT_SEQUENCE_EDITOR', 'MANPAGER',
+    // Configuration that names a program or library to load (engines, credential helpers, exec plugins, compiler plugins).
+    'OPENSSL_CONF', 'KUBECONFIG', 'DOCKER_CONFIG', 'AWS_CONFIG_FILE', 'GOENV', 'RUSTFLAGS', 'CFLAGS', 'LDFLAGS',
   ];
   for (const name of refusedExact) {
     it(`refuses ${name}`, () => {
@@ -47,6 +49,8 @@ describe('refusedEnvironmentName', () => {
     ['__COMPAT_LAYER', '__'],
     ['CARGO_BUILD_RUSTC_WRAPPER', 'CARGO_'],
     ['CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER', 'CARGO_'],
+    ['YARN_YARN_PATH', 'YARN_'],
+    ['PIP_CONFIG_FILE', 'PIP_'],
   ];
   for (const [name, prefix] of refusedByPrefix) {
     it(`refuses ${name} (${prefix}*)`, () => {
