@@ -6,7 +6,7 @@ import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol'
 import type { BridgeClient } from './bridgeClient';
 import { pickAndRun, runSummary } from './picker';
 import type { RunListener, RunResult } from './runCommand';
-import { RUN_FROM_STATUS_BAR, type StatusBar } from './statusBar';
+import { RUN_FROM_STATUS_BAR, STATUS_BAR_MENU, type StatusBar } from './statusBar';
 
 export interface WorkspaceContext {
   client: BridgeClient;
@@ -31,6 +31,7 @@ export function workspaceCommands(ctx: WorkspaceContext): Record<string, Handler
     'hostCommands.runHostCommand': () => pickAndRun(ctx.client, 'palette', onChange),
     'hostCommands.refresh': (options) => refresh(ctx, options),
     [RUN_FROM_STATUS_BAR]: (id) => runFromStatusBar(ctx, String(id), onChange),
+    [STATUS_BAR_MENU]: () => statusBarMenu(ctx),
     'hostCommands.run': (args) => runPublic(ctx, args, onChange),
   };
 }
@@ -81,6 +82,27 @@ async function runFromStatusBar(ctx: WorkspaceContext, id: string, onChange: Run
     return;
   }
   await runSummary(ctx.client, summary, {}, 'statusBar', onChange);
+}
+
+/** The main status bar item while commands run: the output, Cancel for each run, or another command. */
+async function statusBarMenu(ctx: WorkspaceContext): Promise<void> {
+  const runs = ctx.statusBar.runningEntries();
+  type Item = vscode.QuickPickItem & { action: () => Thenable<unknown> };
+  const items: Item[] = [
+    { label: '$(output) Show Output', action: () => vscode.commands.executeCommand('hostCommands.showOutput') },
+    ...runs.map((run) => {
+      // Runs of one command told apart by the order they started in.
+      const same = runs.filter((other) => other.commandId === run.commandId);
+      return {
+        label: `$(debug-stop) Cancel ${escapeForDisplay(run.title)}`,
+        description: same.length > 1 ? `run ${same.indexOf(run) + 1} of ${same.length}` : undefined,
+        action: () => ctx.client.cancel(run.runId).catch(() => undefined),
+      };
+    }),
+    { label: '$(play) Run Host Command…', action: () => vscode.commands.executeCommand('hostCommands.runHostCommand') },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Host Commands', placeHolder: `${runs.length} running on the host` });
+  await picked?.action();
 }
 
 export function registerAll(table: Record<string, Handler>): vscode.Disposable[] {

@@ -1,30 +1,45 @@
 // The status bar: one "Host Commands" item that opens the picker, plus a button for each definition
-// that asks for one. While a command runs its button spins.
+// that asks for one. While a command runs its button spins, and so does the main item, which then offers
+// the output and a way to cancel each run.
 import * as vscode from 'vscode';
 import { escapeForDisplay } from '../core/displayEscape';
 import type { CommandSummary } from '../core/protocol';
 
 export const RUN_FROM_STATUS_BAR = 'hostCommands.runFromStatusBar';
+export const STATUS_BAR_MENU = 'hostCommands.statusBarMenu';
+
+const IDLE_TOOLTIP = 'Run a command on the host machine';
+
+/** A run in progress, as the main item's menu lists it. */
+export interface RunningEntry {
+  commandId: string;
+  title: string;
+  runId: string;
+}
 
 export class StatusBar implements vscode.Disposable {
   private readonly main = vscode.window.createStatusBarItem('hostCommands.main', vscode.StatusBarAlignment.Left, 10);
   private buttons = new Map<string, { item: vscode.StatusBarItem; summary: CommandSummary }>();
   /** Run ids in progress, per command id. */
   private readonly running = new Map<string, Set<string>>();
+  /** Every listed command's title, so the running menu names runs of commands without a button too. */
+  private titles = new Map<string, string>();
+  private idleTooltip = IDLE_TOOLTIP;
 
   constructor() {
     this.main.name = 'Host Commands';
     this.main.text = '$(remote-explorer) Host Commands';
-    this.main.tooltip = 'Run a command on the host machine';
-    this.main.command = 'hostCommands.runHostCommand';
+    this.renderMain();
     this.main.show();
   }
 
   setRunsOnRemote(where: string | undefined): void {
-    this.main.tooltip = where ? `Run a command — note: the bridge runs on ${where}, not on your local machine` : 'Run a command on the host machine';
+    this.idleTooltip = where ? `Run a command — note: the bridge runs on ${where}, not on your local machine` : IDLE_TOOLTIP;
+    this.renderMain();
   }
 
   update(commands: CommandSummary[]): void {
+    this.titles = new Map(commands.map((command) => [command.id, command.title]));
     const wanted = new Map(commands.filter((command) => command.statusBar).map((command) => [command.id, command]));
     for (const [id, button] of this.buttons) {
       if (!wanted.has(id)) {
@@ -57,8 +72,20 @@ export class StatusBar implements vscode.Disposable {
     else runs.delete(runId);
     this.running.set(id, runs);
     this.render(id);
-    const total = [...this.running.values()].reduce((sum, set) => sum + set.size, 0);
+    this.renderMain();
+  }
+
+  /** The runs in progress, oldest command first. */
+  runningEntries(): RunningEntry[] {
+    return [...this.running].flatMap(([commandId, runs]) => [...runs].map((runId) => ({ commandId, title: this.titles.get(commandId) ?? commandId, runId })));
+  }
+
+  private renderMain(): void {
+    const total = this.runningEntries().length;
+    // While something runs, a click offers its output and Cancel; otherwise it opens the picker.
     this.main.text = total > 0 ? `$(sync~spin) Host Commands (${total})` : '$(remote-explorer) Host Commands';
+    this.main.tooltip = total > 0 ? `${total} host command${total === 1 ? '' : 's'} running — click to show the output, cancel, or run another` : this.idleTooltip;
+    this.main.command = total > 0 ? STATUS_BAR_MENU : 'hostCommands.runHostCommand';
   }
 
   private render(id: string): void {

@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as wb from '../../scripts/lib/workbench.mjs';
-import { HOST_COMMANDS_STATUS_TEXT, Session, addInhostTests, eventually, logTiming, scratchDir, sleep, type TrustedCommand } from './support/fixture';
+import { HOST_COMMANDS_STATUS_TEXT, Session, addInhostTests, eventually, logTiming, scratchDir, type TrustedCommand } from './support/fixture';
+import { isAlive } from './support/processes';
 
 /** Prints five numbered lines and one on stderr, slowly enough that two runs overlap, then exits with `code`. */
 function counter(word: string, code: number): TrustedCommand {
@@ -23,6 +24,7 @@ describe('status bar buttons, and two runs at once', function () {
   const host = scratchDir('host-commands-statusbar-');
   const deployMarker = path.join(host, 'deployed');
   const neverMarker = path.join(host, 'slow-build-finished');
+  const slowBuildPids = path.join(host, 'slow-build.pids');
   const page = () => session!.page;
 
   before(async function () {
@@ -43,7 +45,8 @@ describe('status bar buttons, and two runs at once', function () {
         'slow-build': {
           title: 'Slow build',
           program: 'sh',
-          args: ['-c', 'echo "building slowly"; sleep 60; touch "$1"', 'slow-build', neverMarker],
+          // Writes its own pid and its child's, so the test can see the whole tree end.
+          args: ['-c', 'echo "building slowly"; sleep 60 & echo "$$ $!" > "$2"; wait; touch "$1"', 'slow-build', neverMarker, slowBuildPids],
           confirm: 'never',
           statusBar: { text: '$(tools) Slow build' },
         },
@@ -108,7 +111,8 @@ describe('status bar buttons, and two runs at once', function () {
     assert.match(log, /deploying from the status bar/, log);
   });
 
-  it('while a command runs its button spins; clicking it then offers Cancel, which stops the run', async () => {
+  it('while a command runs its button spins; clicking it then offers Cancel, which ends the host process and its child', async () => {
+    fs.rmSync(slowBuildPids, { force: true });
     await wb.statusBarItem(page(), 'Slow build').click();
     await eventually(async () => {
       const icons = await wb.statusBarItemIcons(page(), 'Slow build');
@@ -117,6 +121,16 @@ describe('status bar buttons, and two runs at once', function () {
     // The main item counts the runs in progress, spinning too.
     assert.deepEqual((await wb.statusBarItemIcons(page(), `${HOST_COMMANDS_STATUS_TEXT} (1)`)).sort(), ['codicon-modifier-spin', 'codicon-sync']);
     await eventually(() => /building slowly/.test(session!.outputLog()));
+    const pids = await eventually(() => {
+      const text = fs.existsSync(slowBuildPids) ? fs.readFileSync(slowBuildPids, 'utf8').trim() : '';
+      return /^\d+ \d+$/.test(text) ? text.split(' ').map(Number) : undefined;
+    });
+    assert.ok(pids.every(isAlive), 'the command and its child run');
+
+    // Clicked while something runs, the main item offers the output, Cancel for the run, and the picker.
+    await wb.statusBarItem(page(), `${HOST_COMMANDS_STATUS_TEXT} (1)`).click();
+    assert.deepEqual((await wb.quickPickItems(page())).map((choice) => choice.label), ['Show Output', 'Cancel Slow build', 'Run Host Command…']);
+    await wb.closeQuickInput(page());
 
     await wb.statusBarItem(page(), 'Slow build').click();
     const choices = await wb.quickPickItems(page());
@@ -127,7 +141,23 @@ describe('status bar buttons, and two runs at once', function () {
     assert.match(told.message, /was cancelled/, told.message);
     await eventually(async () => (await wb.statusBarItemIcons(page(), 'Slow build')).join() === 'codicon-tools', 10_000);
     assert.match(session!.outputLog(), /■ slow-build #\d+ was cancelled/);
-    await sleep(500);
+    await eventually(() => !pids.some(isAlive), 5000);
     assert.equal(fs.existsSync(neverMarker), false, 'the cancelled command went on running');
+  });
+
+  it('the main item, clicked while a command runs, cancels that run', async () => {
+    fs.rmSync(slowBuildPids, { force: true });
+    await wb.statusBarItem(page(), 'Slow build').click();
+    const pids = await eventually(() => {
+      const text = fs.existsSync(slowBuildPids) ? fs.readFileSync(slowBuildPids, 'utf8').trim() : '';
+      return /^\d+ \d+$/.test(text) ? text.split(' ').map(Number) : undefined;
+    });
+    await wb.statusBarItem(page(), `${HOST_COMMANDS_STATUS_TEXT} (1)`).click();
+    await wb.pickQuickPickItem(page(), 'Cancel Slow build', { filter: false });
+    const told = await wb.waitForNotification(page(), 'Host command "Slow build"');
+    assert.match(told.message, /was cancelled/, told.message);
+    await eventually(() => !pids.some(isAlive), 5000);
+    // Nothing runs any more: the main item is back to opening the picker.
+    await eventually(async () => (await wb.statusBarItemIcons(page(), HOST_COMMANDS_STATUS_TEXT)).join() === 'codicon-remote-explorer', 10_000);
   });
 });
