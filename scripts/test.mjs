@@ -37,6 +37,8 @@ function step(name, command, args) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     problems.push(`${name} failed (${result.status ?? result.signal})`);
+    // A failed step counts in the summary line, so it never reads "0 failed" for a failed run.
+    totals.failed++;
     process.stdout.write(`${name}: FAILED after ${seconds} s\n`);
     return false;
   }
