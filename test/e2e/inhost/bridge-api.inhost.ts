@@ -139,6 +139,25 @@ describe('bridge API, called through vscode.commands.executeCommand', function (
       assertRefused(await callBridge(BridgeCommands.poll, { v: PROTOCOL_VERSION, runId: 'run-0123456789abcdef0123', cursor: 0, waitMs: 0 }), ['unknown-run']);
     });
 
+    it('the public hostCommands.run refuses malformed arguments with the reason, and runs nothing', async () => {
+      const cases: [string, unknown][] = [
+        ['no argument', undefined],
+        ['the id as a bare string', 'api-marker'],
+        ['a command line', { command: 'api-marker; touch /tmp/x' }],
+        ['an extra field', { command: 'api-marker', shell: true }],
+        ['params as an array', { command: 'api-marker', params: ['x'] }],
+        ['a parameter value that is not a string', { command: 'api-marker', params: { x: 1 } }],
+        ['cwd of the wrong type', { command: 'api-marker', cwd: 5 }],
+        ['a parameter the command does not declare', { command: 'api-marker', params: { extra: 'x' } }],
+      ];
+      for (const [name, args] of cases) {
+        const result = (await vscode.commands.executeCommand('hostCommands.run', args)) as { ok: boolean; exitCode: number | null; reason: string; message?: string } | undefined;
+        assert.equal(result?.ok, false, `${name}: ${JSON.stringify(result)}`);
+        assert.equal(result?.exitCode, null, name);
+        assert.ok((result?.message ?? '').length > 0, `${name}: the result says why`);
+      }
+    });
+
     it('none of them ran the command (its marker file does not exist)', async () => {
       assert.equal(await fileAppears(context.markerFile, 1500), false, 'the marker file was created: something ran');
     });

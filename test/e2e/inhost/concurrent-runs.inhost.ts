@@ -58,9 +58,9 @@ describe('two runs at once', function () {
   });
 
   it('through the public hostCommands.run: both results carry their own exit codes', async () => {
-    const started = Date.now();
+    // Each of the two waits for the other to start (statusbar.e2e.ts, meet()): run one after the other, both exit 9.
     const results = (await Promise.all(
-      ['count-alpha', 'count-bravo'].map((command) => vscode.commands.executeCommand('hostCommands.run', { command })),
+      ['meet-alpha', 'meet-bravo'].map((command) => vscode.commands.executeCommand('hostCommands.run', { command })),
     )) as ({ ok: boolean; exitCode: number | null; reason: string } | undefined)[];
     assert.deepEqual(
       results.map((result) => [result?.reason, result?.exitCode]),
@@ -70,7 +70,5 @@ describe('two runs at once', function () {
       ],
       JSON.stringify(results),
     );
-    // Each run takes ~1.6 s; one after the other would take over 3 s.
-    assert.ok(Date.now() - started < 3000, `the two runs did not overlap (${Date.now() - started} ms)`);
   });
 });
