@@ -87,13 +87,22 @@ export interface BridgeLimits {
   maxQueuedRuns: number;
   /** A streaming caller that has not polled for this long is gone: its run is killed. */
   callerLeaseMs: number;
+  /** The most output one run holds for its caller before its process is paused. */
   relayHighWaterMark: number;
+  /**
+   * The most output all streaming runs hold together: with many runs at once each gets an equal share (but
+   * never less than one pipe read), so memory stays flat however many run.
+   */
+  relayBudget: number;
   pollMaxBytes: number;
   /** How long a "Don't Run" holds for further requests of that command from a program in the container. */
   declinedQuietMs: number;
   /** How long a finished run stays answerable after its caller last asked about it. */
   finishedRunRetentionMs: number;
 }
+
+/** A run's share of the output budget never goes below what one read from a pipe brings (libuv reads 64 KiB). */
+const MIN_RELAY_SHARE = 64 * 1024;
 
 /** Requests a program in the container can make without the user's hand (as opposed to a click or a keystroke). */
 const PROGRAMMATIC_SOURCES: ReadonlySet<RequestSource> = new Set<RequestSource>(['cli', 'api', 'tool']);
@@ -105,6 +114,7 @@ export const DEFAULT_LIMITS: BridgeLimits = {
   declinedQuietMs: 30_000,
   callerLeaseMs: 10_000,
   relayHighWaterMark: 1024 * 1024,
+  relayBudget: 16 * 1024 * 1024,
   pollMaxBytes: 1024 * 1024,
   finishedRunRetentionMs: 30_000,
 };
@@ -137,6 +147,8 @@ export class BridgeService {
   private readonly runs = new Map<string, Run>();
   private readonly waitingToStart: Array<() => void> = [];
   private runningCount = 0;
+  /** Runs whose process is running and whose output is kept for a polling caller: they share relayBudget. */
+  private streamingRuns = 0;
   private sequence = 0;
   private promptChain: Promise<unknown> = Promise.resolve();
   private promptsPending = 0;
@@ -403,7 +415,7 @@ export class BridgeService {
   private launch(command: ResolvedCommand, source: RequestSource, stream: boolean, approval: Approval): Run {
     const runId = `run-${randomBytes(12).toString('hex')}`;
     const info: RunInfo = { runId, sequence: ++this.sequence, source, command };
-    const relay = new OutputRelay({ highWaterMark: this.limits.relayHighWaterMark, retain: stream });
+    const relay = new OutputRelay({ highWaterMark: () => this.relayShare(), retain: stream });
     let markFinished!: () => void;
     const finished = new Promise<void>((resolve) => (markFinished = resolve));
     const run: Run = { info, relay, stream, startedAt: Date.now(), lastSeen: Date.now(), outputBytes: 0, decision: approval.decision, fileHashes: approval.fileHashes, finished };
@@ -420,6 +432,12 @@ export class BridgeService {
       }
     });
     return run;
+  }
+
+  /** Each streaming run's share of the output budget, asked each time a run's buffer grows or is read. */
+  private relayShare(): number {
+    const share = Math.floor(this.limits.relayBudget / Math.max(1, this.streamingRuns));
+    return Math.min(this.limits.relayHighWaterMark, Math.max(MIN_RELAY_SHARE, share));
   }
 
   private whenSlotFree(): Promise<void> {
@@ -465,10 +483,15 @@ export class BridgeService {
         timeoutMs: command.timeoutMs,
       });
       run.handle = handle;
+      if (run.stream) this.streamingRuns++;
       if (handle.stdout) run.relay.attach('stdout', handle.stdout);
       if (handle.stderr) run.relay.attach('stderr', handle.stderr);
       // Resolves when the process exits; output still in its pipes keeps flowing into the relay after that.
-      result = await handle.done;
+      try {
+        result = await handle.done;
+      } finally {
+        if (run.stream) this.streamingRuns--;
+      }
     }
     this.releaseSlot();
     run.endedAt = Date.now();

@@ -24,8 +24,11 @@ export interface RelayReadResult {
 }
 
 export interface OutputRelayOptions {
-  /** Bytes buffered before the producers are paused (e.g. 1 MiB). */
-  highWaterMark: number;
+  /**
+   * Bytes buffered before the producers are paused (e.g. 1 MiB). A function is asked again each time: the
+   * bridge shrinks each run's share of one output budget while many runs stream at once.
+   */
+  highWaterMark: number | (() => number);
   /** false: nobody polls; output only goes to the onData listeners and producers are never paused. Default true. */
   retain?: boolean;
 }
@@ -33,7 +36,7 @@ export interface OutputRelayOptions {
 export type RelayListener = (chunk: RelayChunk) => void;
 
 export class OutputRelay {
-  private readonly highWaterMark: number;
+  private readonly highWaterMark: () => number;
   private retain: boolean;
   /** Retained chunks in arrival order; `start` is the offset of the first byte of chunks[0]. */
   private readonly chunks: RelayChunk[] = [];
@@ -47,8 +50,9 @@ export class OutputRelay {
   private readonly waiters = new Set<() => void>();
 
   constructor(options: OutputRelayOptions) {
-    if (!(options.highWaterMark > 0)) throw new RangeError('highWaterMark must be a positive number of bytes');
-    this.highWaterMark = options.highWaterMark;
+    const { highWaterMark } = options;
+    if (typeof highWaterMark === 'number' && !(highWaterMark > 0)) throw new RangeError('highWaterMark must be a positive number of bytes');
+    this.highWaterMark = typeof highWaterMark === 'number' ? () => highWaterMark : highWaterMark;
     this.retain = options.retain ?? true;
   }
 
@@ -67,7 +71,7 @@ export class OutputRelay {
     this.open.add(source);
     source.on('data', (data: Buffer | string) => {
       this.add(stream, typeof data === 'string' ? Buffer.from(data) : data);
-      if (this.retain && this.bufferedBytes >= this.highWaterMark) {
+      if (this.retain && this.bufferedBytes >= this.highWaterMark()) {
         source.pause();
         this.paused.add(source);
       }
@@ -179,7 +183,7 @@ export class OutputRelay {
     }
     this.chunks.splice(0, whole);
     this.start = upTo;
-    if (this.bufferedBytes < this.highWaterMark) {
+    if (this.bufferedBytes < this.highWaterMark()) {
       for (const source of this.paused) source.resume();
       this.paused.clear();
     }

@@ -249,6 +249,33 @@ describe('BridgeService', function () {
       const order = h.ports.observer.events.filter((e) => e.type !== 'output').map((e) => `${e.type}:${e.runId === first.runId ? 'first' : 'second'}`);
       assert.deepEqual(order, ['started:first', 'ended:first', 'started:second', 'ended:second']);
     });
+
+    it('many runs streaming at once share one output budget: each holds only its share while nobody reads, and all output arrives', async () => {
+      const KiB = 1024;
+      const share = 64 * KiB;
+      const runs = 8;
+      await disposeHarness(h);
+      h = createHarness({ maxConcurrentRuns: runs, relayBudget: runs * share, relayHighWaterMark: 1024 * KiB });
+      const size = 2 * 1024 * KiB;
+      h.ports.trustedSetting = { big: { program: 'node', args: ['-e', `process.stdout.write(Buffer.alloc(${size}, 0x61))`], confirm: 'never' } };
+      const received = (runId: string): number =>
+        h.ports.observer.events.reduce((sum, event) => sum + (event.type === 'output' && event.runId === runId ? event.bytes : 0), 0);
+
+      const ids: string[] = [];
+      for (let i = 0; i < runs; i++) ids.push((await h.service.start(startMessage('big'))).runId as string);
+      await waitUntil('every run to fill its share', () => h.ports.observer.startedIds().length === runs && ids.every((id) => received(id) >= share));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Paused once past its share: what it holds is the share plus at most the one pipe read that crossed it.
+      for (const id of ids) assert.ok(received(id) <= 2 * share, `run ${id} took ${received(id)} bytes with nobody reading`);
+
+      const done = await Promise.all(ids.map((id) => follow(h.service, id)));
+      for (const run of done) assert.equal(run.stdout.length, size);
+
+      // Control: alone, a run gets the whole budget, not one share.
+      const alone = (await h.service.start(startMessage('big'))).runId as string;
+      await waitUntil('the lone run to take more than one share', () => received(alone) > 2 * share);
+      assert.equal((await follow(h.service, alone)).stdout.length, size);
+    });
   });
 
   describe('workspace proposals', () => {

@@ -162,6 +162,26 @@ describe('OutputRelay', function () {
     assert.equal(relay.bufferedBytes, 0);
   });
 
+  it('asks a highWaterMark function again: a smaller share holds the producer back sooner, a larger one lets it go on', async () => {
+    let share = 64 * 1024;
+    const relay = new OutputRelay({ highWaterMark: () => share });
+    const size = 4 * MiB;
+    const exit = attachNode(relay, `process.stdout.write(Buffer.alloc(${size}, 'q'))`);
+    await waitUntil(() => relay.bufferedBytes >= share);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(relay.bufferedBytes <= share + PIPE_CHUNK, `buffered ${relay.bufferedBytes} with a share of ${share}`);
+
+    share = MiB;
+    // A read acknowledges nothing here (cursor 0) but lets the relay compare with the new share and resume.
+    await relay.read(0, { maxBytes: 1, waitMs: 0 });
+    await waitUntil(() => relay.bufferedBytes >= MiB);
+    assert.ok(relay.bufferedBytes <= MiB + PIPE_CHUNK, `buffered ${relay.bufferedBytes} with a share of ${MiB}`);
+
+    const data = bytesOf(await readAll(relay, MiB));
+    assert.equal(await exit, 0);
+    assert.ok(data.equals(Buffer.alloc(size, 'q')));
+  });
+
   it('streams 1 GiB from a fast producer with bounded memory (backpressure)', async function () {
     this.timeout(120_000);
     const highWaterMark = MiB;
