@@ -510,12 +510,17 @@ function buildRows(report) {
         const raw = at('raw', size);
         rows.push(row(section, `${labels[variant]} × ${size}`, `${ms(value.ms)} ms; ${mib(value.growthMiB)}`, variant === 'raw' ? '—' : `raw × ${size}`, variant === 'raw' ? '1.00×' : ratio(value.ms / raw.ms)));
       }
-      if (variant !== 'raw' && sc.sizes.includes(10) && sc.sizes.includes(100)) {
+      if (sc.sizes.includes(10) && sc.sizes.includes(100)) {
         const ten = at(variant, 10);
         const hundred = at(variant, 100);
         const timeGrowth = hundred.ms / 100 / (ten.ms / 10);
         // Memory below 1 MiB a run is noise in an RSS figure: compare with a floor.
         const memoryGrowth = Math.max(hundred.growthMiB, 1) / 100 / (Math.max(ten.growthMiB, 1) / 10);
+        // The machine's own growth, for reading the figures below: on 2 cores, 100 raw spawns are not always linear either.
+        if (variant === 'raw') {
+          rows.push(row(section, `${labels[variant]}: per-run cost at 100 ÷ at 10`, `time ${ratio(timeGrowth)}; memory ${ratio(memoryGrowth)}`, '', ''));
+          continue;
+        }
         const met = check(`${variant}: 100 runs cost no more per run than 10 (time, memory)`, timeGrowth <= TARGETS.scaleGrowth && memoryGrowth <= TARGETS.scaleGrowth, `time ${ratio(timeGrowth)}, memory ${ratio(memoryGrowth)}`);
         rows.push(row(section, `${labels[variant]}: per-run cost at 100 ÷ at 10`, `time ${ratio(timeGrowth)}; memory ${ratio(memoryGrowth)}`, '', '', `≤ ${TARGETS.scaleGrowth}× (linear)`, met));
       }
