@@ -71,6 +71,8 @@ export function createBenchBridge(commands: Record<string, unknown>, limits: Par
     workspaceLabel: () => 'bench',
     showPrompt: async () => undefined,
     approvals: new MemoryApprovals(),
+    // The bench measures the path of a command the user has confirmed before.
+    confirmedDefinitions: { isConfirmed: () => true, confirm: async () => undefined },
     hashFile: async (file) => {
       try {
         return sha256(await fs.promises.readFile(file));

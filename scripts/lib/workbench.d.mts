@@ -4,6 +4,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 export interface WorkbenchOptions {
   workspaceFolder?: string;
   userSettings?: Record<string, unknown>;
+  /** Files to put in the user data folder before the first start, by path relative to it (e.g. an extension's global storage). */
+  userFiles?: Record<string, string>;
   /** Absolute paths of unpacked extension folders (each with package.json and dist/). */
   extensions?: string[];
   /** Added to code-server's environment (and so to its extension host's). */

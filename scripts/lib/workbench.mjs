@@ -137,6 +137,7 @@ function tail(file, lines = 40) {
 export async function startWorkbench({
   workspaceFolder,
   userSettings = {},
+  userFiles = {},
   extensions = [],
   env = {},
   trustWorkspace = true,
@@ -154,6 +155,11 @@ export async function startWorkbench({
   for (const dir of [path.join(userDataDir, 'User'), extensionsDir, ...Object.values(xdg)]) fs.mkdirSync(dir, { recursive: true });
 
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), `${JSON.stringify(baseUserSettings({ trustWorkspace }, userSettings), null, 2)}\n`);
+  for (const [relative, content] of Object.entries(userFiles)) {
+    const file = path.join(userDataDir, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
   // Unpacked extensions can only be dropped in before the first start (before extensions.json exists).
   const installed = extensions.map((folder) => installUnpackedExtension(path.resolve(folder), extensionsDir));
 

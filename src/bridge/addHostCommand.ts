@@ -121,7 +121,9 @@ export async function addHostCommand(): Promise<void> {
 
   const runIt = 'Run It';
   const edit = 'Edit in settings.json';
-  const choice = await vscode.window.showInformationMessage(`Added host command ${commandId}.`, runIt, edit);
+  // Settings can be written by any extension, so the bridge asks once before the first run of anything new there.
+  const firstRun = picked.confirm === 'never' ? ' The host asks you once before its first run.' : '';
+  const choice = await vscode.window.showInformationMessage(`Added host command ${commandId}.${firstRun}`, runIt, edit);
   // The picker belongs to the workspace part; if it is not there, the command is still added.
   if (choice === runIt) await vscode.commands.executeCommand('hostCommands.runHostCommand').then(undefined, () => undefined);
   if (choice === edit) await openCommandsInSettingsJson(commandId);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { sha256 } from '../core/approvals';
 import { AuditLog } from '../core/auditLog';
 import { BridgeService } from '../core/bridgeService';
+import { CONFIRMED_DEFINITIONS_FILE, FileDefinitionLedger } from '../core/confirmedDefinitions';
 import { hostBaseEnvironment } from '../core/hostEnvironment';
 import { GlobalStateApprovalStore } from './approvalStore';
 import { AUDIT_SCHEME, AuditView } from './auditView';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
       workspaceLabel: () => workspace.label(),
       showPrompt: async (content) => vscode.window.showWarningMessage(content.message, { modal: true, detail: content.detail }, ...content.buttons),
       approvals,
+      confirmedDefinitions: new FileDefinitionLedger(path.join(context.globalStorageUri.fsPath, CONFIRMED_DEFINITIONS_FILE)),
       hashFile: async (file) => {
         try {
           return sha256(await fs.promises.readFile(file));

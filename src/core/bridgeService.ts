@@ -7,6 +7,7 @@ import { approvalKey, type ApprovalRecord } from './approvals';
 import type { AuditDecision, AuditRecord } from './auditLog';
 import { parameterSpecs, type CommandDefinition, type LoadResult } from './definitions';
 import { buildChildEnvironment } from './environmentPolicy';
+import type { DefinitionLedger } from './confirmedDefinitions';
 import { OutputRelay } from './outputRelay';
 import { validateParams, type ParamValues } from './parameters';
 import type { RunHandle, RunResult, RunSpec } from './processRunner';
@@ -69,6 +70,8 @@ export interface BridgePorts {
   /** Shows the modal on the host; resolves to the button picked, or undefined for Cancel/dismiss. */
   showPrompt(content: PromptContent): Promise<string | undefined>;
   approvals: ApprovalStore;
+  /** The user's own definitions as they last confirmed them on the host (see confirmedDefinitions.ts). */
+  confirmedDefinitions: DefinitionLedger;
   /** sha256 of a host file's content, or 'missing'. */
   hashFile(hostPath: string): Promise<string>;
   audit(record: AuditRecord): void;
@@ -185,7 +188,7 @@ export class BridgeService {
         origin: definition.origin,
         parameters: parameterSpecs(definition),
         statusBar: definition.statusBar,
-        prompt: definition.origin === 'workspace' ? 'approve' : definition.confirm === 'never' && request.source !== 'tool' ? 'none' : 'confirm',
+        prompt: definition.origin === 'workspace' ? 'approve' : this.runsWithoutAsking(definition, request.source) ? 'none' : 'confirm',
       }));
       return { v: PROTOCOL_VERSION, ok: true, commands, warnings: [...warnings, ...(await this.unrunnableProposals(definitions))] };
     });
@@ -304,6 +307,15 @@ export class BridgeService {
     return { definitions: [...byId.values()], warnings };
   }
 
+  /**
+   * One of the user's own commands runs without a prompt only when it says "confirm": "never" and the user
+   * confirmed this very definition on the host before. An agent's request is always confirmed: "never" is the
+   * user's choice for their own clicks, not a model's.
+   */
+  private runsWithoutAsking(definition: CommandDefinition, source: RequestSource): boolean {
+    return definition.origin === 'user' && definition.confirm === 'never' && source !== 'tool' && this.ports.confirmedDefinitions.isConfirmed(definition);
+  }
+
   /** A proposal that policy will refuse whatever the parameters (an env hook, a cwd outside the workspace) is said so up front. */
   private async unrunnableProposals(definitions: CommandDefinition[]): Promise<string[]> {
     const proposals = definitions.filter((definition) => definition.origin === 'workspace');
@@ -321,10 +333,16 @@ export class BridgeService {
   /** Asks the user when the definition calls for it. Resolves to the audit decision, or throws a refusal. */
   private async decide(definition: CommandDefinition, command: ResolvedCommand, source: RequestSource, params: ParamValues): Promise<Approval> {
     if (definition.origin === 'user') {
-      // An agent's request is always confirmed: "never" is the user's choice for their own clicks, not a model's.
-      if (definition.confirm === 'never' && source !== 'tool') return { decision: 'trusted' };
-      const answer = await this.prompt(promptContent('confirm', command, source, this.ports.workspaceLabel()), command, source);
+      if (this.runsWithoutAsking(definition, source)) return { decision: 'trusted' };
+      const changedInSettings = !this.ports.confirmedDefinitions.isConfirmed(definition);
+      const content = promptContent('confirm', command, source, this.ports.workspaceLabel(), [], {
+        changedInSettings,
+        thenRunsWithoutAsking: changedInSettings && definition.confirm === 'never',
+      });
+      const answer = await this.prompt(content, command, source);
       if (answer !== RUN_BUTTON) throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
+      // The user has now seen this definition on the host. Not recorded (asked again next time) if the file cannot be written.
+      if (changedInSettings) await this.ports.confirmedDefinitions.confirm(definition).catch(() => undefined);
       return { decision: 'confirmed' };
     }
 

@@ -54,9 +54,21 @@ export function promptContent(
   source: RequestSource,
   workspaceLabel: string,
   parameters: PromptParameter[] = [],
-  { approvedEarlier = false, missingFiles = [] }: { approvedEarlier?: boolean; missingFiles?: readonly string[] } = {},
+  {
+    approvedEarlier = false,
+    missingFiles = [],
+    changedInSettings = false,
+    thenRunsWithoutAsking = false,
+  }: { approvedEarlier?: boolean; missingFiles?: readonly string[]; changedInSettings?: boolean; thenRunsWithoutAsking?: boolean } = {},
 ): PromptContent {
   const lines: string[] = [];
+  if (changedInSettings) {
+    lines.push(
+      'This command is new or changed in your user settings since you last confirmed it. Extensions can write your settings too, including extensions running in the container: run it only if you added or changed it yourself.',
+      ...(thenRunsWithoutAsking ? ['Once you run it, it runs without asking (its "confirm" is "never") until its definition changes.'] : []),
+      '',
+    );
+  }
   if (approvedEarlier) {
     lines.push('You always allowed an earlier version of this command. Something it depends on has changed since (its definition, a file it runs, or a parameter value), so you are asked again.', '');
   }
@@ -108,5 +120,6 @@ export function promptContent(
       buttons: alwaysAllowable(command) ? [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON] : [DONT_RUN_BUTTON, RUN_ONCE_BUTTON],
     };
   }
-  return { message: `Run "${title}" on the host?`, detail: lines.join('\n'), buttons: [DONT_RUN_BUTTON, RUN_BUTTON] };
+  const message = changedInSettings ? `Run "${title}" on the host? It is new or changed in your settings.` : `Run "${title}" on the host?`;
+  return { message, detail: lines.join('\n'), buttons: [DONT_RUN_BUTTON, RUN_BUTTON] };
 }

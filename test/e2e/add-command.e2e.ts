@@ -95,7 +95,7 @@ describe('Add a Host Command… from the palette (guided steps into the user set
     assert.deepEqual((await wb.quickPickItems(page())).map((item) => item.label), [ASK, NO_ASK]);
     await wb.pickQuickPickItem(page(), NO_ASK);
 
-    const added = await wb.waitForNotification(page(), 'Added host command echo-twice.');
+    const added = await wb.waitForNotification(page(), 'Added host command echo-twice. The host asks you once before its first run.');
     assert.deepEqual(added.buttons, ['Run It', 'Edit in settings.json']);
     const commands = userCommands();
     assert.deepEqual(commands['echo-twice'], { title: 'echo-twice', program: 'echo', args: ['hello-from-add', 'second-arg'], confirm: 'never' });
@@ -106,14 +106,26 @@ describe('Add a Host Command… from the palette (guided steps into the user set
     const items = await wb.quickPickItems(page());
     assert.deepEqual(items.find((item) => item.label === 'echo-twice'), { label: 'echo-twice', description: 'user' }, JSON.stringify(items));
     await wb.pickQuickPickItem(page(), 'echo-twice');
+    // New in the settings (which any extension can write): the host asks once, "Run without asking" or not.
+    const firstPrompt = await wb.dialogText(page());
+    assert.match(firstPrompt, /new or changed in your settings/, firstPrompt);
+    assert.match(firstPrompt, /Once you run it, it runs without asking/, firstPrompt);
+    await wb.clickDialogButton(page(), 'Run');
     const done = await wb.waitForNotification(page(), 'Host command "echo-twice"');
     assert.match(done.message, /exit code 0/, done.message);
-    assert.equal(await wb.dialog(page()).isVisible(), false, '"Run without asking" runs without a prompt');
     const shown = await eventually(async () => {
       const text = await wb.outputChannelText(page(), OUTPUT_CHANNEL);
       return /■ echo-twice\b/.test(text) ? text : undefined;
     });
     assert.ok(shown.includes('hello-from-add second-arg'), shown);
+
+    // From now on it runs without asking.
+    await wb.runPaletteCommand(page(), 'Notifications: Clear All Notifications');
+    await wb.runPaletteCommand(page(), RUN_COMMAND_TITLE);
+    await wb.pickQuickPickItem(page(), 'echo-twice');
+    const again = await wb.waitForNotification(page(), 'Host command "echo-twice"');
+    assert.match(again.message, /exit code 0/, again.message);
+    assert.equal(await wb.dialog(page()).isVisible(), false, '"Run without asking" runs without a prompt once confirmed');
   });
 
   it('"Ask before each run" writes confirm "always"; Run It opens the picker and the host asks first', async () => {

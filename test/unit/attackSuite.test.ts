@@ -1054,6 +1054,69 @@ describe('attack suite', function () {
     assert.equal(h.ports.audits.at(-1)?.source, 'tool');
   });
 
+  describe('an extension writes the user\'s own setting (VS Code lets any extension write an application-scoped setting)', () => {
+    /** The host user confirmed nothing yet: the definitions below were written by someone, not seen by the user. */
+    function unconfirmed(): Ctx {
+      const h = createHarness();
+      h.ports.confirmedDefinitions.confirmEverything = false;
+      const c: Ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+      h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, c.marker, { confirm: 'never' }) };
+      ctx = c;
+      return c;
+    }
+
+    it('a "confirm: never" command new in the settings asks on the host first, says why, and Don\'t Run runs nothing', async () => {
+      const c = unconfirmed();
+      const { h } = c;
+      const listed = await h.service.list({ v: 1, source: 'api' });
+      assert.equal((listed.commands as Array<{ prompt: string }>)[0]?.prompt, 'confirm', 'the picker says it will ask');
+      const reply = await h.service.start(start('host.touch'));
+      assert.equal(reply.code, 'denied');
+      assert.equal(h.ports.prompt.shown.length, 1);
+      const prompt = lastPrompt(c);
+      assert.match(prompt.message, /new or changed in your settings/);
+      assert.match(prompt.detail, /Extensions can write your settings too, including extensions running in the container/);
+      assert.match(prompt.detail, /Once you run it, it runs without asking/);
+      assert.equal(existsSync(c.marker), false);
+      assert.equal(h.ports.audits.at(-1)?.decision, 'denied');
+      // Declining confirms nothing: the next request asks again.
+      assert.equal((await h.service.start(start('host.touch', {}, { source: 'palette' }))).code, 'denied');
+      assert.equal(h.ports.prompt.shown.length, 2);
+    });
+
+    it('once the user runs it from the prompt, it runs without asking; changed by one character, it asks again', async () => {
+      const c = unconfirmed();
+      const { h } = c;
+      h.ports.prompt.answer(RUN_BUTTON);
+      const first = await runToCompletion(h.service, start('host.touch'));
+      assert.equal(first.outcome?.exitCode, 0);
+      assert.ok(existsSync(c.marker));
+      rmSync(c.marker);
+      const second = await runToCompletion(h.service, start('host.touch'));
+      assert.equal(second.outcome?.exitCode, 0);
+      assert.equal(h.ports.prompt.shown.length, 1, 'the confirmed definition runs without asking');
+      assert.equal(h.ports.audits.at(-1)?.decision, 'trusted');
+      rmSync(c.marker);
+
+      h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, `${c.marker}2`, { confirm: 'never' }) };
+      const changed = await h.service.start(start('host.touch'));
+      assert.equal(changed.code, 'denied');
+      assert.equal(h.ports.prompt.shown.length, 2);
+      assert.match(lastPrompt(c).message, /new or changed in your settings/);
+      assert.equal(existsSync(`${c.marker}2`), false);
+    });
+
+    it('a "confirm: always" command new in the settings says so in its usual prompt', async () => {
+      const c = unconfirmed();
+      const { h } = c;
+      h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, c.marker, { confirm: 'always' }) };
+      assert.equal((await h.service.start(start('host.touch'))).code, 'denied');
+      assert.match(lastPrompt(c).detail, /new or changed in your user settings/);
+      assert.doesNotMatch(lastPrompt(c).detail, /runs without asking/);
+      assert.equal(existsSync(c.marker), false);
+    });
+  });
+
   it('a proposal that policy refuses whatever its parameters is flagged when listed, not only when run', async () => {
     const h = createHarness();
     ctx = { h, marker: path.join(h.ports.root, 'MARKER') };

@@ -10,6 +10,8 @@ import { callBridge, fileAppears, sleep, testContext, waitForCommand } from '../
 interface Context {
   /** Created by the command `api-marker`; must not exist until the control test runs it. */
   markerFile: string;
+  /** Created by the command this suite plants in the user settings, if it ever ran. */
+  plantedMarker: string;
   secretFile: string;
   secret: string;
 }
@@ -160,6 +162,33 @@ describe('bridge API, called through vscode.commands.executeCommand', function (
 
     it('none of them ran the command (its marker file does not exist)', async () => {
       assert.equal(await fileAppears(context.markerFile, 1500), false, 'the marker file was created: something ran');
+    });
+  });
+
+  describe('an extension plants a command in the user settings', () => {
+    it('the write goes through, but the "confirm: never" command it planted asks on the host first (answered Don\'t Run): nothing runs', async function () {
+      this.timeout(60_000);
+      // Any extension, in either host, can write an application-scoped user setting: this is what the bridge cannot prevent.
+      const settings = () => vscode.workspace.getConfiguration('hostCommands').inspect<Record<string, unknown>>('commands')?.globalValue ?? {};
+      const original = settings();
+      await vscode.workspace
+        .getConfiguration('hostCommands')
+        .update('commands', { ...original, planted: { title: 'Planted', program: 'touch', args: [context.plantedMarker], confirm: 'never' } }, vscode.ConfigurationTarget.Global);
+      try {
+        assert.ok(Object.hasOwn(settings(), 'planted'), 'the extension wrote the user setting');
+        let reply: Reply;
+        // The bridge picks up the change on its configuration event: until then the id is unknown (and nothing runs).
+        for (let attempt = 0; ; attempt++) {
+          reply = await callBridge<Reply>(BridgeCommands.start, startMessage({ command: 'planted' }));
+          if (reply.code !== 'unknown-command' || attempt > 50) break;
+          await sleep(100);
+        }
+        // The Node side of this test watches for the host prompt and answers it with Don't Run.
+        assertRefused(reply, ['denied']);
+        assert.equal(await fileAppears(context.plantedMarker, 1000), false, 'the planted command ran');
+      } finally {
+        await vscode.workspace.getConfiguration('hostCommands').update('commands', original, vscode.ConfigurationTarget.Global);
+      }
     });
   });
 

@@ -9,6 +9,8 @@ import Mocha from 'mocha';
 import type { Page } from 'playwright-core';
 import * as wb from '../../../scripts/lib/workbench.mjs';
 import { cliFolderName } from '../../../src/core/cliProtocol';
+import { CONFIRMED_DEFINITIONS_FILE, definitionFingerprint, ledgerFileContent } from '../../../src/core/confirmedDefinitions';
+import { loadTrustedDefinitions } from '../../../src/core/definitions';
 import { currentUser } from '../../../src/workspace/cliFolder';
 import type { InhostResults } from '../../harness-extension/src/extension';
 
@@ -27,6 +29,8 @@ export const repoRoot: string = (() => {
 })();
 
 export const BRIDGE_EXTENSION = path.join(repoRoot, 'extensions', 'bridge');
+/** The bridge's extension id, the name of its global storage folder. */
+const BRIDGE_ID = 'host-commands.host-commands-bridge';
 export const WORKSPACE_EXTENSION = path.join(repoRoot, 'extensions', 'workspace');
 /** Built by `node esbuild.mjs --e2e` from test/harness-extension. */
 export const HARNESS_EXTENSION = path.join(repoRoot, 'out', 'test', 'harness-extension');
@@ -83,6 +87,11 @@ export interface TrustedCommand {
 export interface SessionOptions {
   /** Trusted commands for the host user's settings (`hostCommands.commands`). */
   commands?: Record<string, TrustedCommand>;
+  /**
+   * Whether the host user has already confirmed `commands` on the host, as after their first run (default true).
+   * false: each of them asks once first, as a command new in the settings does.
+   */
+  commandsConfirmed?: boolean;
   /** Any other user settings. */
   userSettings?: Record<string, unknown>;
   /** Base name of an in-host suite: "smoke" runs out/test/e2e/inhost/smoke.inhost.js in the extension host. */
@@ -149,9 +158,16 @@ export class Session {
     const userSettings: Record<string, unknown> = { ...options.userSettings };
     if (options.commands) userSettings['hostCommands.commands'] = options.commands;
 
+    const userFiles: Record<string, string> = {};
+    if (options.commands && (options.commandsConfirmed ?? true)) {
+      const { definitions } = loadTrustedDefinitions(options.commands);
+      userFiles[path.join('User', 'globalStorage', BRIDGE_ID, CONFIRMED_DEFINITIONS_FILE)] = ledgerFileContent(definitions.map((d) => [d.id, definitionFingerprint(d)]));
+    }
+
     const workbench = await wb.startWorkbench({
       workspaceFolder,
       userSettings,
+      userFiles,
       extensions: [BRIDGE_EXTENSION, WORKSPACE_EXTENSION, HARNESS_EXTENSION],
       env,
       trustWorkspace: options.trustWorkspace ?? true,
@@ -223,7 +239,7 @@ export class Session {
     const file = fs
       .readdirSync(dataDir, { recursive: true })
       .map(String)
-      .find((name) => name.endsWith(path.join('host-commands.host-commands-bridge', 'audit.jsonl')));
+      .find((name) => name.endsWith(path.join(BRIDGE_ID, 'audit.jsonl')));
     if (!file) return [];
     return fs
       .readFileSync(path.join(dataDir, file), 'utf8')

@@ -8,13 +8,31 @@ import path from 'node:path';
 import { sha256, type ApprovalRecord } from '../../../src/core/approvals';
 import type { AuditRecord } from '../../../src/core/auditLog';
 import { BridgeService, DEFAULT_LIMITS, type ApprovalStore, type BridgeLimits, type BridgePorts, type RunInfo, type RunObserver } from '../../../src/core/bridgeService';
-import { loadProposedDefinitions, loadTrustedDefinitions, PROPOSALS_FILE, type LoadResult } from '../../../src/core/definitions';
+import { definitionFingerprint, type DefinitionLedger } from '../../../src/core/confirmedDefinitions';
+import { loadProposedDefinitions, loadTrustedDefinitions, PROPOSALS_FILE, type CommandDefinition, type LoadResult } from '../../../src/core/definitions';
 import { findProgramOnPath } from '../../../src/core/hostEnvironment';
 import type { PromptContent } from '../../../src/core/promptText';
 import type { RunOutcome, StartRequest } from '../../../src/core/protocol';
 import type { HostFacts } from '../../../src/core/resolve';
 
 export const CONTAINER_FOLDER = '/workspaces/proj';
+
+/**
+ * The user's confirmed definitions, in memory. Most tests are about what happens once the user has confirmed
+ * their settings, so by default every definition counts as confirmed; `confirmEverything = false` starts empty.
+ */
+export class MemoryDefinitionLedger implements DefinitionLedger {
+  readonly confirmed = new Map<string, string>();
+  constructor(public confirmEverything = true) {}
+
+  isConfirmed(definition: CommandDefinition): boolean {
+    return this.confirmEverything || this.confirmed.get(definition.id) === definitionFingerprint(definition);
+  }
+
+  async confirm(definition: CommandDefinition): Promise<void> {
+    this.confirmed.set(definition.id, definitionFingerprint(definition));
+  }
+}
 
 export class MemoryApprovalStore implements ApprovalStore {
   readonly records = new Map<string, ApprovalRecord>();
@@ -128,6 +146,7 @@ export class FakePorts implements BridgePorts {
 
   readonly prompt = new ScriptedPrompt();
   readonly approvals = new MemoryApprovalStore();
+  readonly confirmedDefinitions = new MemoryDefinitionLedger();
   readonly audits: AuditRecord[] = [];
   readonly observer = new RecordingObserver();
   readonly bridgeVersion = '0.0.0-test';
