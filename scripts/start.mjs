@@ -52,7 +52,7 @@ const DEMO_COMMANDS = {
     args: ['-c', 'echo about to fail >&2; exit 3'],
   },
   'who-am-i': {
-    title: 'Who am I (no prompt)',
+    title: 'Who am I (asks once, then no prompt)',
     description: 'Your user and groups on the host (id)',
     program: 'id',
     args: [],
