@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256 } from '../../src/core/approvals';
 import { AuditLog } from '../../src/core/auditLog';
 import { BridgeService, DEFAULT_LIMITS, type ApprovalStore, type BridgeLimits, type BridgePorts, type RunObserver } from '../../src/core/bridgeService';
 import { loadProposedDefinitions, loadTrustedDefinitions, PROPOSALS_FILE, type LoadResult } from '../../src/core/definitions';
+import { fileFingerprint } from '../../src/core/fileFingerprint';
 import { findProgramOnPath } from '../../src/core/hostEnvironment';
 import { checkWire, describeIssues, pollReplySchema, PROTOCOL_VERSION, startReplySchema, toWire, type RunOutcome, type StartRequest } from '../../src/core/protocol';
 import type * as z from 'zod/mini';
@@ -73,13 +73,7 @@ export function createBenchBridge(commands: Record<string, unknown>, limits: Par
     approvals: new MemoryApprovals(),
     // The bench measures the path of a command the user has confirmed before.
     confirmedDefinitions: { isConfirmed: () => true, confirm: async () => undefined },
-    hashFile: async (file) => {
-      try {
-        return sha256(await fs.promises.readFile(file));
-      } catch {
-        return 'missing';
-      }
-    },
+    hashFile: fileFingerprint,
     audit: (record) => auditLog.append(record),
     observer: noObserver,
     hostEnvironment: () => environment,

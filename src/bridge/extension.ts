@@ -1,11 +1,10 @@
 // The bridge: runs on the host (a UI extension), owns policy, prompts, processes and the audit log.
-import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { sha256 } from '../core/approvals';
 import { AuditLog } from '../core/auditLog';
 import { BridgeService } from '../core/bridgeService';
 import { CONFIRMED_DEFINITIONS_FILE, FileDefinitionLedger } from '../core/confirmedDefinitions';
+import { fileFingerprint } from '../core/fileFingerprint';
 import { hostBaseEnvironment } from '../core/hostEnvironment';
 import { GlobalStateApprovalStore } from './approvalStore';
 import { AUDIT_SCHEME, AuditView } from './auditView';
@@ -48,13 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
       showPrompt: async (content) => vscode.window.showWarningMessage(content.message, { modal: true, detail: content.detail }, ...content.buttons),
       approvals,
       confirmedDefinitions: new FileDefinitionLedger(path.join(context.globalStorageUri.fsPath, CONFIRMED_DEFINITIONS_FILE)),
-      hashFile: async (file) => {
-        try {
-          return sha256(await fs.promises.readFile(file));
-        } catch {
-          return 'missing';
-        }
-      },
+      hashFile: fileFingerprint,
       audit: (record) => {
         try {
           auditLog.append(record);

@@ -8,6 +8,7 @@ import type { AuditDecision, AuditRecord } from './auditLog';
 import { parameterSpecs, type CommandDefinition, type LoadResult } from './definitions';
 import { buildChildEnvironment } from './environmentPolicy';
 import type { DefinitionLedger } from './confirmedDefinitions';
+import { MISSING, unpinnableReason } from './fileFingerprint';
 import { OutputRelay } from './outputRelay';
 import { validateParams, type ParamValues } from './parameters';
 import type { RunHandle, RunResult, RunSpec } from './processRunner';
@@ -72,7 +73,7 @@ export interface BridgePorts {
   approvals: ApprovalStore;
   /** The user's own definitions as they last confirmed them on the host (see confirmedDefinitions.ts). */
   confirmedDefinitions: DefinitionLedger;
-  /** sha256 of a host file's content, or 'missing'. */
+  /** A host file's content hash, 'missing', or why it cannot be pinned down (fileFingerprint.ts). */
   hashFile(hostPath: string): Promise<string>;
   audit(record: AuditRecord): void;
   observer: RunObserver;
@@ -359,19 +360,26 @@ export class BridgeService {
       if (spec.pattern === undefined && spec.enum === undefined && Object.hasOwn(params, spec.name)) boundParams[spec.name] = params[spec.name]!;
     }
     const key = approvalKey({ workspace: this.ports.workspaceIdentity(), definition, resolved: command, fileHashes, boundParams });
-    // An approval stored before the command was known to depend on workspace code or configuration no longer counts.
-    if (alwaysAllowable(command) && this.ports.approvals.has(key)) return { decision: 'approved-always', fileHashes };
+    const unpinnableFiles: Record<string, string> = {};
+    for (const [file, hash] of Object.entries(fileHashes)) {
+      const reason = unpinnableReason(hash);
+      if (reason !== undefined) unpinnableFiles[file] = reason;
+    }
+    // No "always" for what an approval cannot pin down; and an approval stored before the command was known to
+    // depend on workspace code or configuration no longer counts.
+    const canAlways = alwaysAllowable(command) && Object.keys(unpinnableFiles).length === 0;
+    if (canAlways && this.ports.approvals.has(key)) return { decision: 'approved-always', fileHashes };
 
     const shownParameters = specs.map((spec) => ({
       name: spec.name,
       value: Object.hasOwn(params, spec.name) ? params[spec.name] : undefined,
       rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
     }));
-    const approvedEarlier = alwaysAllowable(command) && this.ports.approvals.approvedEarlier(command.id, this.ports.workspaceIdentity());
-    const missingFiles = Object.keys(fileHashes).filter((file) => fileHashes[file] === 'missing');
-    const content = promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters, { approvedEarlier, missingFiles });
+    const approvedEarlier = canAlways && this.ports.approvals.approvedEarlier(command.id, this.ports.workspaceIdentity());
+    const missingFiles = Object.keys(fileHashes).filter((file) => fileHashes[file] === MISSING);
+    const content = promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters, { approvedEarlier, missingFiles, unpinnableFiles });
     const answer = await this.prompt(content, command, source);
-    if (answer === ALWAYS_BUTTON && alwaysAllowable(command)) {
+    if (answer === ALWAYS_BUTTON && canAlways) {
       // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.
       for (const file of command.workspaceFiles) {
         if ((await this.ports.hashFile(file)) !== fileHashes[file]) {

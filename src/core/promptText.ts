@@ -57,11 +57,20 @@ export function promptContent(
   {
     approvedEarlier = false,
     missingFiles = [],
+    unpinnableFiles = {},
     changedInSettings = false,
     thenRunsWithoutAsking = false,
-  }: { approvedEarlier?: boolean; missingFiles?: readonly string[]; changedInSettings?: boolean; thenRunsWithoutAsking?: boolean } = {},
+  }: {
+    approvedEarlier?: boolean;
+    missingFiles?: readonly string[];
+    /** Workspace files an approval cannot be bound to (a folder, a pipe, a huge file), with the reason. */
+    unpinnableFiles?: Readonly<Record<string, string>>;
+    changedInSettings?: boolean;
+    thenRunsWithoutAsking?: boolean;
+  } = {},
 ): PromptContent {
   const lines: string[] = [];
+  const always = alwaysAllowable(command) && Object.keys(unpinnableFiles).length === 0;
   if (changedInSettings) {
     lines.push(
       'This command is new or changed in your user settings since you last confirmed it. Extensions can write your settings too, including extensions running in the container: run it only if you added or changed it yourself.',
@@ -99,8 +108,11 @@ export function promptContent(
   }
   if (command.workspaceFiles.length > 0) {
     lines.push('', 'These files are inside the workspace, which the container can change at any time:');
-    for (const file of command.workspaceFiles) lines.push(`  ${escapeForDisplay(file)}${missingFiles.includes(file) ? ' (not there now)' : ''}`);
-    if (kind === 'approve' && alwaysAllowable(command)) lines.push('An approval holds only while their content stays exactly as it is now.');
+    for (const file of command.workspaceFiles) {
+      const note = missingFiles.includes(file) ? ' (not there now)' : Object.hasOwn(unpinnableFiles, file) ? ` (${unpinnableFiles[file]}: an approval cannot pin it down)` : '';
+      lines.push(`  ${escapeForDisplay(file)}${note}`);
+    }
+    if (kind === 'approve' && always) lines.push('An approval holds only while their content stays exactly as it is now.');
   }
   if (command.workspaceConfiguration) {
     const { tool, reads } = command.workspaceConfiguration;
@@ -109,7 +121,7 @@ export function promptContent(
   if (command.inlineCode && kind === 'approve') {
     lines.push('', `⚠ It runs code written into its arguments (${escapeForDisplay(command.inlineCode)}); what that code runs from the workspace can change after you answer.`);
   }
-  if (kind === 'approve' && !alwaysAllowable(command)) lines.push('So this proposal is asked about every time: "Always Allow" is not offered for it.');
+  if (kind === 'approve' && !always) lines.push('So this proposal is asked about every time: "Always Allow" is not offered for it.');
   lines.push('', `Requested by ${SOURCE_LABEL[source]}.`);
 
   const title = escapeForDisplay(command.title);
@@ -117,7 +129,7 @@ export function promptContent(
     return {
       message: `The workspace "${escapeForDisplay(workspaceLabel)}" proposes a host command: ${title}. Run it on this machine?`,
       detail: lines.join('\n'),
-      buttons: alwaysAllowable(command) ? [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON] : [DONT_RUN_BUTTON, RUN_ONCE_BUTTON],
+      buttons: always ? [DONT_RUN_BUTTON, RUN_ONCE_BUTTON, ALWAYS_BUTTON] : [DONT_RUN_BUTTON, RUN_ONCE_BUTTON],
     };
   }
   const message = changedInSettings ? `Run "${title}" on the host? It is new or changed in your settings.` : `Run "${title}" on the host?`;

@@ -169,7 +169,9 @@ export function resolveCommand(definition: CommandDefinition, params: ParamValue
       // A script is usually named relative to cwd ("node scripts/build.js"): it decides what runs as much as an
       // absolute one. A bare word counts too when such a file is there ("sh payload"). Environment values can
       // name files the program reads (a config file, a preload), so they count like arguments.
-      const named = [...pathArgs, ...Object.values(envAdditions)];
+      // An option's value names a file as well as a whole argument does ("--require=./pre.js", "--config=/ws/x").
+      const optionValues = pathArgs.flatMap((arg) => /^--?[^=\s]+=([\s\S]+)$/.exec(arg)?.[1] ?? []);
+      const named = [...pathArgs, ...optionValues, ...Object.values(envAdditions)];
       const relativeFiles = named
         .filter((arg) => looksLikeRelativeFile(arg, api) || (isPlainWord(arg, api) && host.isFile?.(api.resolve(cwd, arg)) === true))
         .map((arg) => api.resolve(cwd, arg));

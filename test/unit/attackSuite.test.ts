@@ -5,7 +5,8 @@
 // ran, so "nothing ran" is proven by the marker's absence, not by trusting the reply. Every refusal must be
 // an error reply with a clear message and exactly one audit record.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditDecision } from '../../src/core/auditLog';
 import type { PromptContent } from '../../src/core/promptText';
@@ -605,6 +606,69 @@ const ATTACKS: AttackRow[] = [
     },
     request: () => start('ws.x'),
     expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+  },
+  {
+    name: 'a workspace file named as an option value (--require=./pre.js) rewritten after an "always" approval asks again',
+    setup: async (ctx) => {
+      ctx.h.ports.writeWorkspaceFile('pre.js', '// v1\n');
+      ctx.h.ports.writeWorkspaceFile('main.js', `require('fs').writeFileSync(${JSON.stringify(ctx.marker)}, 'ran');\n`);
+      propose(ctx, { program: 'node', args: ['--require=./pre.js', '${workspaceFolder}/main.js'] });
+      await approveAlways(ctx, 'ws.x');
+      ctx.h.ports.writeWorkspaceFile('pre.js', '// v2: changed after approval\n');
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => assert.ok(lastPrompt(ctx).detail.includes(`  ${path.join(ctx.h.ports.workspace, 'pre.js')}\n`), lastPrompt(ctx).detail),
+  },
+  {
+    name: 'a folder named as the script (node app/, python dir) is never "always" approvable: its files change without it',
+    setup: (ctx) => {
+      ctx.h.ports.writeWorkspaceFile('app/index.js', `require('fs').writeFileSync(${JSON.stringify(ctx.marker)}, 'ran');\n`);
+      propose(ctx, { program: 'node', args: ['${workspaceFolder}/app'] });
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => {
+      const prompt = lastPrompt(ctx);
+      assert.ok(!prompt.buttons.includes(ALWAYS_BUTTON), JSON.stringify(prompt.buttons));
+      assert.ok(prompt.detail.includes(`${path.join(ctx.h.ports.workspace, 'app')} (a folder, whose files can change without it: an approval cannot pin it down)`), prompt.detail);
+      assert.doesNotMatch(prompt.detail, /not there now/);
+      assert.match(prompt.detail, /"Always Allow" is not offered/);
+    },
+  },
+  {
+    name: 'a named pipe in place of a script neither hangs the bridge nor is "always" approvable',
+    posixOnly: true,
+    setup: (ctx) => {
+      mkdirSync(path.join(ctx.h.ports.workspace, 'tools'), { recursive: true });
+      execFileSync('mkfifo', [path.join(ctx.h.ports.workspace, 'tools', 'run.js')]);
+      propose(ctx, { program: 'node', args: ['${workspaceFolder}/tools/run.js'] });
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => {
+      const prompt = lastPrompt(ctx);
+      assert.ok(!prompt.buttons.includes(ALWAYS_BUTTON), JSON.stringify(prompt.buttons));
+      assert.match(prompt.detail, /run\.js \(not a regular file: an approval cannot pin it down\)/);
+    },
+  },
+  {
+    name: 'a huge sparse file (or a link to /dev/zero) named as a script is not read whole and is not "always" approvable',
+    posixOnly: true,
+    setup: (ctx) => {
+      ctx.h.ports.writeWorkspaceFile('big.js', '');
+      truncateSync(path.join(ctx.h.ports.workspace, 'big.js'), 2 * 1024 * 1024 * 1024);
+      symlinkSync('/dev/zero', path.join(ctx.h.ports.workspace, 'zero.js'));
+      propose(ctx, { program: 'node', args: ['${workspaceFolder}/big.js', '${workspaceFolder}/zero.js'] });
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'denied', ran: false, prompted: true, auditDecision: 'denied' },
+    check: (ctx) => {
+      const prompt = lastPrompt(ctx);
+      assert.ok(!prompt.buttons.includes(ALWAYS_BUTTON), JSON.stringify(prompt.buttons));
+      assert.match(prompt.detail, /big\.js \(larger than 64 MiB: an approval cannot pin it down\)/);
+      assert.match(prompt.detail, /zero\.js \(not a regular file: an approval cannot pin it down\)/);
+    },
   },
   {
     name: 'a proposal running a workspace script through `sh -c` is never "always" approvable: the prompt says why',

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256, type ApprovalRecord } from '../../../src/core/approvals';
+import { type ApprovalRecord } from '../../../src/core/approvals';
 import type { AuditRecord } from '../../../src/core/auditLog';
 import { BridgeService, DEFAULT_LIMITS, type ApprovalStore, type BridgeLimits, type BridgePorts, type RunInfo, type RunObserver } from '../../../src/core/bridgeService';
 import { definitionFingerprint, type DefinitionLedger } from '../../../src/core/confirmedDefinitions';
+import { fileFingerprint } from '../../../src/core/fileFingerprint';
 import { loadProposedDefinitions, loadTrustedDefinitions, PROPOSALS_FILE, type CommandDefinition, type LoadResult } from '../../../src/core/definitions';
 import { findProgramOnPath } from '../../../src/core/hostEnvironment';
 import type { PromptContent } from '../../../src/core/promptText';
@@ -260,12 +261,8 @@ export class FakePorts implements BridgePorts {
     return this.prompt.show(content);
   }
 
-  async hashFile(hostPath: string): Promise<string> {
-    try {
-      return sha256(readFileSync(hostPath));
-    } catch {
-      return 'missing';
-    }
+  hashFile(hostPath: string): Promise<string> {
+    return fileFingerprint(hostPath);
   }
 
   audit(record: AuditRecord): void {
