@@ -5,7 +5,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import * as z from 'zod/mini';
 import { lazy } from './lazy';
-import { commandIdSchema, describeIssues, parameterNameSchema, statusBarSpecSchema, text, type CommandOrigin, type ParameterSpec } from './protocol';
+import { commandIdSchema, describeIssues, MAX_PARAMS, parameterNameSchema, statusBarSpecSchema, text, type CommandOrigin, type ParameterSpec } from './protocol';
 
 export const PROPOSALS_FILE = '.vscode/host-commands.json';
 
@@ -31,7 +31,10 @@ const baseDefinitionShape = () => ({
   /** Working directory on the host; variables allowed. Default: the workspace folder on the host, else the home folder. */
   cwd: z.optional(text({ max: 1024 })),
   env: z._default(z.record(envNameSchema, text({ max: 8192 })), {}),
-  parameters: z._default(z.record(parameterNameSchema, parameterSchema), {}),
+  parameters: z._default(
+    z.record(parameterNameSchema, parameterSchema).check(z.refine((parameters) => Object.keys(parameters).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`)),
+    {},
+  ),
   timeoutSeconds: z.optional(z.number().check(z.positive(), z.lte(7 * 24 * 3600))),
   statusBar: z.optional(statusBarSpecSchema),
 });

@@ -10,10 +10,28 @@ import type { ParameterSpec } from './protocol';
  */
 export const PATTERN_TIME_LIMIT_MS = 250;
 
+/**
+ * Longest all the patterns of one request may take together: a definition may declare up to 32 parameters,
+ * each with a slow pattern and a default that triggers it.
+ */
+export const REQUEST_PATTERN_BUDGET_MS = 500;
+
+/**
+ * Patterns that ran out of time once. They are refused at once from then on: otherwise each request could
+ * hold the thread for the full limit again. Bounded: a container rewriting its patterns cannot grow it without end.
+ */
+const slowPatterns = new Set<string>();
+const MAX_REMEMBERED_SLOW_PATTERNS = 256;
+
+/** Time left for pattern checks, shared by the checks of one request. */
+export interface PatternBudget {
+  remainingMs: number;
+}
+
 export type ParamValues = Record<string, string>;
 
 /** Why a single value is not acceptable, or undefined when it is. Used by the host and by live input validation. */
-export function checkParameterValue(spec: ParameterSpec, value: string): string | undefined {
+export function checkParameterValue(spec: ParameterSpec, value: string, budget: PatternBudget = { remainingMs: PATTERN_TIME_LIMIT_MS }): string | undefined {
   if (value.includes('\0')) return `${spec.name}: NUL characters are not allowed`;
   if (spec.maxLength !== undefined && value.length > spec.maxLength) {
     return `${spec.name}: at most ${spec.maxLength} characters (got ${value.length})`;
@@ -24,8 +42,17 @@ export function checkParameterValue(spec: ParameterSpec, value: string): string 
   if (spec.pattern !== undefined) {
     const pattern = compilePattern(spec.pattern);
     if (!pattern) return `${spec.name}: the definition's pattern is not a valid regular expression`;
-    const matched = testWithinLimit(pattern, value);
-    if (matched === undefined) return `${spec.name}: the definition's pattern takes too long to check this value`;
+    if (slowPatterns.has(spec.pattern)) return `${spec.name}: the definition's pattern took too long to check a value before, so it is not used again`;
+    const limit = Math.min(PATTERN_TIME_LIMIT_MS, budget.remainingMs);
+    if (limit < 1) return `${spec.name}: checking the parameters took too long`;
+    const started = performance.now();
+    const matched = testWithinLimit(pattern, value, limit);
+    budget.remainingMs -= performance.now() - started;
+    if (matched === undefined) {
+      if (slowPatterns.size >= MAX_REMEMBERED_SLOW_PATTERNS) slowPatterns.delete(slowPatterns.values().next().value!);
+      slowPatterns.add(spec.pattern);
+      return `${spec.name}: the definition's pattern takes too long to check this value`;
+    }
     if (!matched) return `${spec.name}: must match /${spec.pattern}/`;
   }
   if (spec.required && value === '') return `${spec.name}: a value is required`;
@@ -46,12 +73,12 @@ export function compilePattern(pattern: string): RegExp | undefined {
 let sandbox: vm.Context | undefined;
 
 /** pattern.test(value), or undefined when it did not finish in time: a vm timeout interrupts a running match. */
-function testWithinLimit(pattern: RegExp, value: string): boolean | undefined {
+function testWithinLimit(pattern: RegExp, value: string, timeoutMs: number): boolean | undefined {
   sandbox ??= vm.createContext({});
   sandbox.pattern = pattern;
   sandbox.value = value;
   try {
-    return vm.runInContext('pattern.test(value)', sandbox, { timeout: PATTERN_TIME_LIMIT_MS }) === true;
+    return vm.runInContext('pattern.test(value)', sandbox, { timeout: Math.max(1, Math.floor(timeoutMs)) }) === true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return undefined;
     throw error;
@@ -71,6 +98,7 @@ export function validateParams(specs: ParameterSpec[], supplied: ParamValues): P
   const errors: string[] = [];
   const values: ParamValues = Object.create(null) as ParamValues;
   const known = new Map(specs.map((spec) => [spec.name, spec]));
+  const budget: PatternBudget = { remainingMs: REQUEST_PATTERN_BUDGET_MS };
   for (const name of Object.keys(supplied)) {
     if (!known.has(name)) errors.push(`unknown parameter "${name}"`);
   }
@@ -81,7 +109,7 @@ export function validateParams(specs: ParameterSpec[], supplied: ParamValues): P
       if (spec.required) errors.push(`${spec.name}: a value is required`);
       continue;
     }
-    const problem = checkParameterValue(spec, value);
+    const problem = checkParameterValue(spec, value, budget);
     if (problem) errors.push(problem);
     else values[spec.name] = value;
   }

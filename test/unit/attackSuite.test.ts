@@ -233,9 +233,19 @@ const ATTACKS: AttackRow[] = [
   {
     name: 'a proposal pattern with catastrophic backtracking cannot freeze the host: the check gives up',
     setup: (ctx) =>
-      propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { args: [ctx.h.ports.fixture('touch.js'), ctx.marker, '${param:value}'], parameters: { value: { pattern: '(a+)+b' } } })),
-    request: () => start('ws.x', { value: 'a'.repeat(4096) }),
+      // A pattern no other test uses: a pattern that was slow once is refused at once from then on.
+      propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { args: [ctx.h.ports.fixture('touch.js'), ctx.marker, '${param:value}'], parameters: { value: { pattern: '(q+)+z' } } })),
+    request: () => start('ws.x', { value: 'q'.repeat(4096) }),
     expect: { code: 'invalid-params', ran: false, prompted: false, auditDecision: 'refused-invalid', message: /pattern takes too long/ },
+  },
+  {
+    name: 'many parameters with slow patterns and defaults that trigger them share one budget: one request cannot hold the host for long',
+    setup: (ctx) => {
+      const parameters = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`p${i}`, { pattern: `((?:k${i})+)+z`, default: `k${i}`.repeat(1000) }]));
+      propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { parameters }));
+    },
+    request: () => start('ws.x'),
+    expect: { code: 'invalid-params', ran: false, prompted: false, auditDecision: 'refused-invalid', message: /checking the parameters took too long/ },
   },
   {
     name: 'a trusted shell command cannot take parameters (they would reach the shell)',

@@ -121,6 +121,14 @@ describe('loadTrustedDefinitions', () => {
     }
   });
 
+  it('declares at most 32 parameters: each may cost a pattern check on every request', () => {
+    const parameters = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, { default: 'x' }]));
+    assert.equal(loadTrustedDefinitions({ c: { program: 'x', parameters: parameters(32) } }).definitions.length, 1);
+    const result = loadTrustedDefinitions({ c: { program: 'x', parameters: parameters(33) } });
+    assert.deepEqual(result.definitions, []);
+    assert.match(result.warnings[0]!, /at most 32 parameters/);
+  });
+
   it('refuses environment variable names that are not plain identifiers', () => {
     const result = loadTrustedDefinitions({ c: { program: 'x', env: { 'A=B': '1' } } });
     assert.deepEqual(result.definitions, []);

@@ -58,7 +58,20 @@ describe('checkParameterValue', () => {
       this.timeout(10_000);
       const problem = checkParameterValue(spec('x', { pattern: '(a+)+b' }), 'a'.repeat(4096));
       assert.equal(problem, `x: the definition's pattern takes too long to check this value`);
-      assert.equal(checkParameterValue(spec('x', { pattern: '(a+)+b' }), 'aab'), undefined);
+      // Once slow, the pattern is not run again: each request could otherwise hold the thread as long again.
+      assert.equal(checkParameterValue(spec('x', { pattern: '(a+)+b' }), 'aab'), `x: the definition's pattern took too long to check a value before, so it is not used again`);
+      assert.equal(checkParameterValue(spec('x', { pattern: '(a+)+c' }), 'aac'), undefined, 'another pattern is checked as usual');
+    });
+
+    it('all the patterns of one request share one time budget: many slow parameters cannot add up', function () {
+      this.timeout(10_000);
+      // Different patterns, each slow on its default: the first two use up the budget, the rest are not run.
+      const specs = ['(b+)+c', '(d+)+e', '(f+)+g', '(h+)+i'].map((pattern, index) => spec(`p${index}`, { pattern, default: pattern[1]!.repeat(4096) }));
+      const result = validateParams(specs, {});
+      assert.equal(result.ok, false);
+      const errors = result.ok ? [] : result.errors;
+      assert.deepEqual(errors.slice(0, 2), ["p0: the definition's pattern takes too long to check this value", "p1: the definition's pattern takes too long to check this value"]);
+      assert.deepEqual(errors.slice(2), ['p2: checking the parameters took too long', 'p3: checking the parameters took too long']);
     });
 
     it('treats the pattern as Unicode-aware', () => {

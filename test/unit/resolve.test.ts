@@ -323,8 +323,13 @@ describe('resolveCommand', () => {
     });
 
     it('leaves options, plain words, key=value and URLs alone, and relative paths that leave the folder', () => {
-      const command = resolved(proposed({ program: 'npm', args: ['run', 'test', '--', '--out=dist/x.js', 'KEY=a/b', 'https://example.com/x.js', '-f', '../outside.js', ''] }));
+      const command = resolved(proposed({ program: 'npm', args: ['run', 'test', '--', '--verbose', 'KEY=a/b', 'https://example.com/x.js', '-f', '../outside.js', '--out=../elsewhere.js', ''] }));
       assert.deepEqual(command.workspaceFiles, []);
+    });
+
+    it('lists a file named as an option value (--require=./pre.js, --out=dist/x.js): it may be code the program loads', () => {
+      const command = resolved(proposed({ program: 'node', args: ['--require=./pre.js', '--out=dist/x.js', `--config=${'${workspaceFolder}'}/c.json`] }));
+      assert.deepEqual([...command.workspaceFiles].sort(), [`${HOST_FOLDER}/c.json`, `${HOST_FOLDER}/dist/x.js`, `${HOST_FOLDER}/pre.js`]);
     });
 
     it('is filled for the user’s own commands too', () => {
