@@ -101,12 +101,16 @@ export interface BridgeLimits {
   pollMaxBytes: number;
   /** How long a "Don't Run" holds for further requests of that command from a program in the container. */
   declinedQuietMs: number;
+  /** This many "Don't Run" answers within declineBurstWindowMs hold every prompt, whatever its source, for declinedQuietMs. */
+  declineBurst: number;
+  declineBurstWindowMs: number;
   /** How long a finished run stays answerable after its caller last asked about it. */
   finishedRunRetentionMs: number;
 }
 
 /** A run's share of the output budget never goes below what one read from a pipe brings (libuv reads 64 KiB). */
 const MIN_RELAY_SHARE = 64 * 1024;
+
 
 /** Requests a program in the container can make without the user's hand (as opposed to a click or a keystroke). */
 const PROGRAMMATIC_SOURCES: ReadonlySet<RequestSource> = new Set<RequestSource>(['cli', 'api', 'tool']);
@@ -116,6 +120,8 @@ export const DEFAULT_LIMITS: BridgeLimits = {
   maxQueuedPrompts: 3,
   maxQueuedRuns: 32,
   declinedQuietMs: 30_000,
+  declineBurst: 5,
+  declineBurstWindowMs: 60_000,
   callerLeaseMs: 10_000,
   relayHighWaterMark: 1024 * 1024,
   relayBudget: 16 * 1024 * 1024,
@@ -158,6 +164,8 @@ export class BridgeService {
   private promptsPending = 0;
   /** When the user last declined a command asked for by a program in the container, by command id. */
   private readonly declined = new Map<string, number>();
+  /** When the user declined anything lately, oldest first (at most declineBurst kept). */
+  private readonly recentDeclines: number[] = [];
   private readonly reaper: NodeJS.Timeout;
   private disposed = false;
 
@@ -403,17 +411,25 @@ export class BridgeService {
   /**
    * One prompt on screen at a time; a few may wait; beyond that, refuse rather than stack dialogs. After the
    * user declines, requests for that command from a program in the container (the CLI, another extension,
-   * an agent) are refused without asking for a while, also those already waiting: a script cannot keep the
-   * user answering the same question.
+   * an agent) are refused without asking for a while, also those already waiting. A program can also claim
+   * to be the palette or a click, and ask for a new command each time: after several "Don't Run" in a row,
+   * every prompt waits a while, whatever its source. A script cannot keep the user answering.
    */
   private async prompt(content: PromptContent, command: ResolvedCommand, source: RequestSource): Promise<string | undefined> {
     // By command alone: the source is whatever the caller says it is, so a script could rotate through them.
     const declinedKey = PROGRAMMATIC_SOURCES.has(source) ? command.id : undefined;
     const refuseIfDeclined = () => {
+      const now = Date.now();
       const declinedAt = declinedKey === undefined ? undefined : this.declined.get(declinedKey);
-      if (declinedAt !== undefined && Date.now() - declinedAt < this.limits.declinedQuietMs) {
-        const seconds = Math.ceil((this.limits.declinedQuietMs - (Date.now() - declinedAt)) / 1000);
+      if (declinedAt !== undefined && now - declinedAt < this.limits.declinedQuietMs) {
+        const seconds = Math.ceil((this.limits.declinedQuietMs - (now - declinedAt)) / 1000);
         throw new RefusalError('denied', `${command.id}: you declined it on the host moments ago; not asking again for ${seconds} s`, 'denied', command.id, command);
+      }
+      const burst = this.recentDeclines.filter((at) => now - at < this.limits.declineBurstWindowMs);
+      const last = burst.at(-1);
+      if (burst.length >= this.limits.declineBurst && last !== undefined && now - last < this.limits.declinedQuietMs) {
+        const seconds = Math.ceil((this.limits.declinedQuietMs - (now - last)) / 1000);
+        throw new RefusalError('denied', `${command.id}: you declined ${burst.length} host commands in a row; not asking about any for ${seconds} s`, 'denied', command.id, command);
       }
     };
     refuseIfDeclined();
@@ -428,7 +444,15 @@ export class BridgeService {
     this.promptChain = answer.catch(() => undefined);
     try {
       const chosen = await answer;
-      if (declinedKey !== undefined && !content.buttons.slice(1).includes(chosen ?? '')) this.declined.set(declinedKey, Date.now());
+      // Anything but a run button (Don't Run, Cancel, Escape) is a no.
+      if (!content.buttons.slice(1).includes(chosen ?? '')) {
+        const now = Date.now();
+        if (declinedKey !== undefined) this.declined.set(declinedKey, now);
+        this.recentDeclines.push(now);
+        if (this.recentDeclines.length > this.limits.declineBurst) this.recentDeclines.shift();
+      } else {
+        this.recentDeclines.length = 0;
+      }
       return chosen;
     } finally {
       this.promptsPending--;

@@ -968,7 +968,7 @@ describe('attack suite', function () {
       assert.match((await h.service.start(start('host.ask', {}, { source: 'tool' }))).message as string, /declined it on the host moments ago/);
       assert.equal(h.ports.prompt.shown.length, 1, 'no prompt for another source either');
 
-      // Another command, or the user's own click in the palette, is asked as usual.
+      // Another command, or the user's own click in the palette, is asked as usual (the burst rule below covers a script claiming to click).
       await h.service.start(start('host.other', {}, { source: 'cli' }));
       await h.service.start(start('host.ask', {}, { source: 'palette' }));
       assert.equal(h.ports.prompt.shown.length, 3);
@@ -978,6 +978,26 @@ describe('attack suite', function () {
       assert.equal(h.ports.prompt.shown.length, 4, 'asked again once the quiet time is over');
       await h.service.dispose();
       assert.equal(existsSync(ctx.marker), false);
+    });
+
+    it('several "Don\'t Run" in a row hold every prompt for a while, whatever source is claimed: new command ids each time do not keep the user answering', async () => {
+      const h = createHarness({ declinedQuietMs: 300, declineBurst: 3 });
+      ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
+      h.ports.setProposals({ commands: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((id) => [`ws.${id}`, touchDefinition(h.ports, ctx!.marker)])) });
+      for (const id of ['a', 'b', 'c']) assert.equal((await h.service.start(start(`ws.${id}`))).code, 'denied');
+      assert.equal(h.ports.prompt.shown.length, 3);
+      const held = await h.service.start(start('ws.d', {}, { source: 'palette' }));
+      assert.equal(held.code, 'denied');
+      assert.match(held.message as string, /you declined 3 host commands in a row; not asking about any for \d+ s/);
+      assert.equal(h.ports.prompt.shown.length, 3, 'no fourth prompt');
+      assert.equal(h.ports.audits.at(-1)?.decision, 'denied');
+
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      h.ports.prompt.answer(RUN_ONCE_BUTTON);
+      const done = await runToCompletion(h.service, start('ws.e'));
+      assert.equal(done.outcome?.exitCode, 0, 'asked again (and run) once the quiet time is over');
+      assert.equal(h.ports.prompt.shown.length, 4);
+      await h.service.dispose();
     });
   });
 
@@ -1130,8 +1150,8 @@ describe('attack suite', function () {
 
   describe('an extension writes the user\'s own setting (VS Code lets any extension write an application-scoped setting)', () => {
     /** The host user confirmed nothing yet: the definitions below were written by someone, not seen by the user. */
-    function unconfirmed(): Ctx {
-      const h = createHarness();
+    function unconfirmed(limits: Parameters<typeof createHarness>[0] = {}): Ctx {
+      const h = createHarness(limits);
       h.ports.confirmedDefinitions.confirmEverything = false;
       const c: Ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
       h.ports.trustedSetting = { 'host.touch': touchDefinition(h.ports, c.marker, { confirm: 'never' }) };
@@ -1140,7 +1160,7 @@ describe('attack suite', function () {
     }
 
     it('a "confirm: never" command new in the settings asks on the host first, says why, and Don\'t Run runs nothing', async () => {
-      const c = unconfirmed();
+      const c = unconfirmed({ declinedQuietMs: 100 });
       const { h } = c;
       const listed = await h.service.list({ v: 1, source: 'api' });
       assert.equal((listed.commands as Array<{ prompt: string }>)[0]?.prompt, 'confirm', 'the picker says it will ask');
@@ -1153,9 +1173,11 @@ describe('attack suite', function () {
       assert.match(prompt.detail, /Once you run it, it runs without asking/);
       assert.equal(existsSync(c.marker), false);
       assert.equal(h.ports.audits.at(-1)?.decision, 'denied');
-      // Declining confirms nothing: the next request asks again.
+      // Declining confirms nothing: the next request (once the quiet time after "Don't Run" is over) asks the same way.
+      await new Promise((resolve) => setTimeout(resolve, 150));
       assert.equal((await h.service.start(start('host.touch', {}, { source: 'palette' }))).code, 'denied');
       assert.equal(h.ports.prompt.shown.length, 2);
+      assert.match(lastPrompt(c).message, /new or changed in your settings/);
     });
 
     it('once the user runs it from the prompt, it runs without asking; changed by one character, it asks again', async () => {
