@@ -109,6 +109,8 @@ describe('workspaceCode', () => {
     });
     it('build and test tools that run the project\'s own files', () => {
       for (const tool of ['pytest', 'cmake', 'ninja', 'meson', 'hg', 'corepack', 'pip3']) assert.equal(folderConfiguration(tool, [])?.tool, tool);
+      const more = ['dotnet', 'eslint', 'composer', 'terraform', 'ansible-playbook', 'sphinx-build', 'latexmk', 'vagrant', 'swift', 'zig', 'bazel', 'sbt', 'mix', 'pre-commit', 'jest', 'vitest', 'tsx', 'ts-node', 'poetry', 'uv'];
+      for (const tool of more) assert.equal(folderConfiguration(`/usr/local/bin/${tool}`, ['run'])?.tool, tool);
     });
   });
 });
