@@ -18,9 +18,17 @@ export interface DefinitionLedger {
   confirm(definition: CommandDefinition): Promise<void>;
 }
 
+/** Definitions are loaded once per settings change and then reused: hash each once, not on every request. */
+const fingerprints = new WeakMap<CommandDefinition, string>();
+
 /** A hash of every field of the definition: changing any of them (even the title) asks again. */
 export function definitionFingerprint(definition: CommandDefinition): string {
-  return sha256(canonicalJson({ kind: 'host-commands-confirmed/1', definition: { ...definition } }));
+  let fingerprint = fingerprints.get(definition);
+  if (fingerprint === undefined) {
+    fingerprint = sha256(canonicalJson({ kind: 'host-commands-confirmed/1', definition: { ...definition } }));
+    fingerprints.set(definition, fingerprint);
+  }
+  return fingerprint;
 }
 
 const FILE_VERSION = 1;
