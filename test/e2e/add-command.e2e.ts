@@ -176,6 +176,23 @@ describe('Add a Host Command… from the palette (guided steps into the user set
     assert.equal(items.some((item) => item.label === "Run the workspace's hello script on the host"), false, JSON.stringify(items));
   });
 
+  it('the workspace\'s proposals file opens as JSON with Comments: its comments are not errors', async () => {
+    // demo/.vscode/host-commands.json starts with // comments.
+    await page().keyboard.press('Control+P');
+    await widget().waitFor({ state: 'visible' });
+    await page().keyboard.type('.vscode/host-commands.json');
+    await page().locator('.quick-input-list .monaco-list-row', { hasText: 'host-commands.json' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page().keyboard.press('Enter');
+    await eventually(async () => (await wb.activeEditorTitle(page())) === 'host-commands.json');
+    const mode = page().locator('.part.statusbar #status\\.editor\\.mode');
+    await eventually(async () => (await mode.innerText()).includes('JSON with Comments'));
+    const problems = page().locator('.part.statusbar #status\\.problems');
+    // Let the JSON language server look at the file before reading the count.
+    await sleep(2000);
+    assert.match((await problems.getAttribute('aria-label')) ?? '', /No Problems|Errors?: 0/i);
+    await wb.runPaletteCommand(page(), 'View: Close Editor');
+  });
+
   for (const step of ['1/4', '2/4', '3/4', '4/4']) {
     it(`Escape at step ${step} adds nothing`, async () => {
       const before = fs.readFileSync(settingsFile(), 'utf8');

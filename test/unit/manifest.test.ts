@@ -166,6 +166,11 @@ describe('extension manifests', () => {
       const validation = (readJson('extensions/workspace/package.json').contributes as { jsonValidation?: Array<{ fileMatch: string; url: string }> }).jsonValidation;
       assert.ok(validation?.some((entry) => entry.fileMatch.endsWith('.vscode/host-commands.json') && path.normalize(entry.url) === path.normalize('./schemas/host-commands.schema.json')));
     });
+
+    it('opens as JSON with Comments, so the comments the file may have are not flagged as errors', () => {
+      const languages = (readJson('extensions/workspace/package.json').contributes as { languages?: Array<{ id: string; filenamePatterns?: string[] }> }).languages;
+      assert.ok(languages?.some((entry) => entry.id === 'jsonc' && entry.filenamePatterns?.includes('**/.vscode/host-commands.json')), JSON.stringify(languages));
+    });
   });
 
   describe('contributed commands', () => {
