@@ -5,6 +5,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import * as z from 'zod/mini';
 import { lazy } from './lazy';
+import { compilePattern } from './parameters';
 import { commandIdSchema, describeIssues, MAX_PARAMS, parameterNameSchema, statusBarSpecSchema, text, type CommandOrigin, type ParameterSpec } from './protocol';
 
 export const PROPOSALS_FILE = '.vscode/host-commands.json';
@@ -88,6 +89,11 @@ export function loadTrustedDefinitions(value: unknown): LoadResult {
       warnings.push(`hostCommands.commands.${id}: ${describeIssues(parsed.error)}; skipped`);
       continue;
     }
+    const problems = definitionProblems(parsed.data);
+    if (problems.length > 0) {
+      warnings.push(`hostCommands.commands.${id}: ${problems.slice(0, 5).join('; ')}; skipped`);
+      continue;
+    }
     definitions.push({ ...parsed.data, id, origin: 'user' });
   }
   return { definitions, warnings };
@@ -118,9 +124,47 @@ export function loadProposedDefinitions(text: string, fileLabel = PROPOSALS_FILE
       warnings.push(`${fileLabel}: ${id}: ${describeIssues(parsed.error)}; skipped`);
       continue;
     }
+    const problems = definitionProblems({ ...parsed.data, shell: false, confirm: 'always' });
+    if (problems.length > 0) {
+      warnings.push(`${fileLabel}: ${id}: ${problems.slice(0, 5).join('; ')}; skipped`);
+      continue;
+    }
     definitions.push({ ...parsed.data, id, origin: 'workspace', shell: false, confirm: 'always' });
   }
   return { definitions, warnings };
+}
+
+/** The variables a definition may use besides ${param:NAME}; resolve.ts gives each its value. */
+export const KNOWN_VARIABLES: readonly string[] = ['workspaceFolder', 'containerWorkspaceFolder', 'workspaceFolderBasename', 'userHome', 'pathSeparator'];
+
+/**
+ * What the schema cannot see but would make every run fail: an unknown variable, a parameter that is not
+ * declared (or used with a shell), a pattern that is not a regular expression. Found when the definition is
+ * loaded, so it is reported with the others rather than at the first run.
+ */
+export function definitionProblems(definition: Omit<CommandDefinition, 'id' | 'origin'>): string[] {
+  const problems: string[] = [];
+  const templates: Array<[string, string]> = [
+    ['program', definition.program],
+    ...definition.args.map((arg, index): [string, string] => [`args[${index}]`, arg]),
+    ...(definition.cwd === undefined ? [] : [['cwd', definition.cwd] as [string, string]]),
+    ...Object.entries(definition.env).map(([name, value]): [string, string] => [`env.${name}`, value]),
+  ];
+  for (const [where, template] of templates) {
+    for (const [, name] of template.matchAll(/\$\{([^}]*)\}/g)) {
+      if (name!.startsWith('param:')) {
+        const param = name!.slice('param:'.length);
+        if (!Object.hasOwn(definition.parameters, param)) problems.push(`${where}: \${${name}} names no declared parameter`);
+        else if (definition.shell) problems.push(`${where}: parameters cannot be used with "shell": true`);
+      } else if (!KNOWN_VARIABLES.includes(name!)) {
+        problems.push(`${where}: unknown variable \${${name}} (known: ${KNOWN_VARIABLES.map((known) => `\${${known}}`).join(', ')}, \${param:NAME})`);
+      }
+    }
+  }
+  for (const [name, parameter] of Object.entries(definition.parameters)) {
+    if (parameter.pattern !== undefined && compilePattern(parameter.pattern) === undefined) problems.push(`parameters.${name}.pattern is not a valid regular expression`);
+  }
+  return problems;
 }
 
 /** Trusted definitions win over proposals with the same id: a workspace cannot impersonate the user's command. */

@@ -349,8 +349,13 @@ export function parseMessage<S extends z.ZodMiniType>(schema: S, raw: unknown, m
 export function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ` : '') + issue.message)
+    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ` : '') + plainMessage(issue.message))
     .join('; ');
+}
+
+/** zod's wording for a missing field, in the words a settings.json author uses. */
+function plainMessage(message: string): string {
+  return /^Invalid input: expected \w+, received undefined$/.test(message) ? 'is required' : message;
 }
 
 export function errorResponse(code: ErrorCode, message: string): ErrorResponse {

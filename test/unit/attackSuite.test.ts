@@ -255,7 +255,8 @@ const ATTACKS: AttackRow[] = [
       };
     },
     request: () => start('host.sh', { value: 'x' }),
-    expect: { code: 'refused', ran: false, prompted: false, auditDecision: 'refused-policy', message: /shell/ },
+    // Skipped when the settings are loaded, with the reason (resolve refuses it too, should one get through).
+    expect: { code: 'unknown-command', ran: false, prompted: false, auditDecision: 'refused-unknown', message: /parameters cannot be used with "shell": true; skipped/ },
   },
 
   // ---- working directory of a proposal -------------------------------------------------------------

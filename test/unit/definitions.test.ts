@@ -129,6 +129,30 @@ describe('loadTrustedDefinitions', () => {
     assert.match(result.warnings[0]!, /at most 32 parameters/);
   });
 
+  it('skips, when loading, a definition whose every run would fail: unknown variable, undeclared parameter, parameter with a shell, bad pattern', () => {
+    const result = loadTrustedDefinitions({
+      ok: { program: 'git', args: ['${workspaceFolder}', '${param:b}'], cwd: '${userHome}', env: { X: '${pathSeparator}' }, parameters: { b: { pattern: '[a-z]+' } } },
+      unknownVariable: { program: 'make', args: ['${workspaceRoot}'] },
+      undeclared: { program: 'make', env: { A: '${param:nope}' } },
+      shellParam: { program: 'echo ${param:m}', shell: true, parameters: { m: {} } },
+      badPattern: { program: 'make', args: ['${param:p}'], parameters: { p: { pattern: '[' } } },
+    });
+    assert.deepEqual(result.definitions.map((d) => d.id), ['ok']);
+    assert.deepEqual(result.warnings, [
+      'hostCommands.commands.unknownVariable: args[0]: unknown variable ${workspaceRoot} (known: ${workspaceFolder}, ${containerWorkspaceFolder}, ${workspaceFolderBasename}, ${userHome}, ${pathSeparator}, ${param:NAME}); skipped',
+      'hostCommands.commands.undeclared: env.A: ${param:nope} names no declared parameter; skipped',
+      'hostCommands.commands.shellParam: program: parameters cannot be used with "shell": true; skipped',
+      'hostCommands.commands.badPattern: parameters.p.pattern is not a valid regular expression; skipped',
+    ]);
+    const proposals = loadProposedDefinitions(JSON.stringify({ commands: { bad: { program: 'make', cwd: '${file}' } } }));
+    assert.deepEqual(proposals.definitions, []);
+    assert.match(proposals.warnings[0]!, /^\.vscode\/host-commands\.json: bad: cwd: unknown variable \$\{file\}/);
+  });
+
+  it('says a missing field "is required", not in the schema library\'s words', () => {
+    assert.deepEqual(loadTrustedDefinitions({ c: { title: 'No program' } }).warnings, ['hostCommands.commands.c: program: is required; skipped']);
+  });
+
   it('refuses environment variable names that are not plain identifiers', () => {
     const result = loadTrustedDefinitions({ c: { program: 'x', env: { 'A=B': '1' } } });
     assert.deepEqual(result.definitions, []);

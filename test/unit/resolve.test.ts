@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadProposedDefinitions, loadTrustedDefinitions, type CommandDefinition } from '../../src/core/definitions';
+import { KNOWN_VARIABLES, loadProposedDefinitions, loadTrustedDefinitions, trustedDefinitionSchema, type CommandDefinition } from '../../src/core/definitions';
 import { validateParams, type ParamValues } from '../../src/core/parameters';
 import { parameterSpecs } from '../../src/core/definitions';
 import { resolveCommand, type HostFacts, type ResolvedCommand } from '../../src/core/resolve';
@@ -41,6 +41,14 @@ function proposed(raw: Record<string, unknown>, id = 'cmd'): CommandDefinition {
   const result = loadProposedDefinitions(JSON.stringify({ commands: { [id]: raw } }));
   assert.deepEqual(result.warnings, []);
   return result.definitions[0]!;
+}
+
+/**
+ * A definition as the schema takes it, without the checks made when settings are loaded (definitionProblems):
+ * for the checks resolve makes again, should such a definition ever reach it.
+ */
+function unchecked(raw: Record<string, unknown>, id = 'cmd'): CommandDefinition {
+  return { ...trustedDefinitionSchema.parse(raw), id, origin: 'user' };
 }
 
 /** Parameters go through validation first, as in the bridge. */
@@ -93,16 +101,23 @@ describe('resolveCommand', () => {
     });
 
     it('an unknown variable is an error naming it and where it is, never left as text', () => {
-      assert.match(refusal(trusted({ program: 'make', args: ['${workspaceRoot}'] })), /args\[0\].*unknown variable \$\{workspaceRoot\}/);
-      assert.match(refusal(trusted({ program: 'make', args: ['${env:HOME}'] })), /unknown variable \$\{env:HOME\}/);
-      assert.match(refusal(trusted({ program: 'make', cwd: '${file}' })), /^cwd: unknown variable \$\{file\}/);
-      assert.match(refusal(trusted({ program: 'make', env: { A: '${}' } })), /^env\.A: unknown variable \$\{\}/);
-      assert.match(refusal(trusted({ program: '${command:foo}' })), /^program: unknown variable/);
+      assert.match(refusal(unchecked({ program: 'make', args: ['${workspaceRoot}'] })), /args\[0\].*unknown variable \$\{workspaceRoot\}/);
+      assert.match(refusal(unchecked({ program: 'make', args: ['${env:HOME}'] })), /unknown variable \$\{env:HOME\}/);
+      assert.match(refusal(unchecked({ program: 'make', cwd: '${file}' })), /^cwd: unknown variable \$\{file\}/);
+      assert.match(refusal(unchecked({ program: 'make', env: { A: '${}' } })), /^env\.A: unknown variable \$\{\}/);
+      assert.match(refusal(unchecked({ program: '${command:foo}' })), /^program: unknown variable/);
+    });
+
+    it('gives every variable the loader accepts a value (the two lists agree)', () => {
+      const definition = trusted({ program: 'echo', args: KNOWN_VARIABLES.map((name) => `\${${name}}`) });
+      const args = resolved(definition, {}, linuxHost({ findProgram: () => '/bin/echo' })).args;
+      assert.equal(args.length, KNOWN_VARIABLES.length);
+      for (const arg of args) assert.doesNotMatch(arg, /\$\{/);
     });
 
     it('names the right argument position in an error', () => {
-      assert.match(refusal(trusted({ program: 'make', args: ['a', 'b', '${nope}'] })), /^args\[2\]:/);
-      const afterDropped = trusted({ program: 'make', args: ['${param:opt}', '${nope}'], parameters: { opt: { required: false } } });
+      assert.match(refusal(unchecked({ program: 'make', args: ['a', 'b', '${nope}'] })), /^args\[2\]:/);
+      const afterDropped = unchecked({ program: 'make', args: ['${param:opt}', '${nope}'], parameters: { opt: { required: false } } });
       assert.match(refusal(afterDropped), /^args\[1\]:/);
     });
 
@@ -124,15 +139,15 @@ describe('resolveCommand', () => {
         { program: 'make', env: { A: '${param:nope}' } },
         { program: '${param:nope}' },
       ]) {
-        assert.match(refusal(trusted(raw)), /\$\{param:nope\} names no declared parameter/, JSON.stringify(raw));
+        assert.match(refusal(unchecked(raw)), /\$\{param:nope\} names no declared parameter/, JSON.stringify(raw));
       }
     });
 
     it('parameters in a shell definition are an error, even when the parameter is absent', () => {
-      const definition = trusted({ program: 'echo', args: ['${param:msg}'], shell: true, parameters: { msg: { required: false } } });
+      const definition = unchecked({ program: 'echo', args: ['${param:msg}'], shell: true, parameters: { msg: { required: false } } });
       assert.match(refusal(definition, { msg: 'hi; reboot' }), /parameters cannot be used in a shell command line/);
       assert.match(refusal(definition, {}), /parameters cannot be used in a shell command line/);
-      const inProgram = trusted({ program: 'echo ${param:msg}', shell: true, parameters: { msg: {} } });
+      const inProgram = unchecked({ program: 'echo ${param:msg}', shell: true, parameters: { msg: {} } });
       assert.match(refusal(inProgram, { msg: 'x' }), /parameters cannot be used in a shell command line/);
     });
 
