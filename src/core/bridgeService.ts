@@ -190,7 +190,9 @@ export class BridgeService {
     return this.handle(raw, async () => {
       const request = parseMessage(listRequestSchema, raw);
       const { definitions, warnings } = await this.definitions();
-      const commands: CommandSummary[] = definitions.map((definition) => ({
+      // A proposal that policy refuses whatever its parameters is left out of the list; the warning says why.
+      const unrunnable = await this.unrunnableProposals(definitions);
+      const commands: CommandSummary[] = definitions.filter((definition) => !unrunnable.has(definition.id)).map((definition) => ({
         id: definition.id,
         title: definition.title ?? definition.id,
         description: definition.description,
@@ -199,7 +201,7 @@ export class BridgeService {
         statusBar: definition.statusBar,
         prompt: definition.origin === 'workspace' ? 'approve' : this.runsWithoutAsking(definition, request.source) ? 'none' : 'confirm',
       }));
-      return { v: PROTOCOL_VERSION, ok: true, commands, warnings: [...warnings, ...(await this.unrunnableProposals(definitions))] };
+      return { v: PROTOCOL_VERSION, ok: true, commands, warnings: [...warnings, ...unrunnable.values()] };
     });
   }
 
@@ -325,16 +327,19 @@ export class BridgeService {
     return definition.origin === 'user' && definition.confirm === 'never' && source !== 'tool' && this.ports.confirmedDefinitions.isConfirmed(definition);
   }
 
-  /** A proposal that policy will refuse whatever the parameters (an env hook, a cwd outside the workspace) is said so up front. */
-  private async unrunnableProposals(definitions: CommandDefinition[]): Promise<string[]> {
+  /**
+   * Proposals that policy will refuse whatever the parameters (an env hook, a cwd outside the workspace), by id,
+   * with the warning that says so up front.
+   */
+  private async unrunnableProposals(definitions: CommandDefinition[]): Promise<Map<string, string>> {
+    const problems = new Map<string, string>();
     const proposals = definitions.filter((definition) => definition.origin === 'workspace');
-    if (proposals.length === 0) return [];
+    if (proposals.length === 0) return problems;
     const host = await this.ports.hostFacts();
-    const problems: string[] = [];
     for (const definition of proposals) {
       const defaults = Object.fromEntries(parameterSpecs(definition).flatMap((spec) => (spec.default === undefined ? [] : [[spec.name, spec.default]])));
       const resolved = resolveCommand(definition, defaults, host);
-      if (!resolved.ok) problems.push(`The workspace proposes "${definition.id}", which cannot run on this host: ${resolved.message}`);
+      if (!resolved.ok) problems.set(definition.id, `The workspace proposes "${definition.id}", which cannot run on this host: ${resolved.message}`);
     }
     return problems;
   }
