@@ -3,6 +3,7 @@
 // it adds a definition, it never approves or runs anything by itself.
 import * as vscode from 'vscode';
 import { trustedDefinitionSchema } from '../core/definitions';
+import { findProgramOnPath } from '../core/hostEnvironment';
 import { checkProgramInput } from '../core/programInput';
 import { commandIdSchema, describeIssues } from '../core/protocol';
 import { propertyKeyOffset } from '../core/settingsLocation';
@@ -49,7 +50,7 @@ export async function openCommandsInSettingsJson(commandId?: string): Promise<vo
   editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
-export async function addHostCommand(): Promise<void> {
+export async function addHostCommand(hostEnvironment: () => NodeJS.ProcessEnv = () => process.env): Promise<void> {
   const current = userCommands() ?? {};
   // Spreading a broken value (a string, an array) would write garbage over it: send the user to fix it instead.
   if (!isRecord(current)) {
@@ -84,7 +85,16 @@ export async function addHostCommand(): Promise<void> {
     prompt: 'The program to run on the host: a name on the host\'s PATH, or an absolute path',
     placeHolder: 'e.g. open, docker, /usr/local/bin/my-tool',
     ignoreFocusOut: true,
-    validateInput: (value) => checkProgramInput(value),
+    validateInput: (value) => {
+      const problem = checkProgramInput(value);
+      if (problem) return problem;
+      // Not an error: the program may be installed later, or found on the PATH VS Code gets from a login shell.
+      const name = value.trim();
+      if (name !== '' && !/[\\/]/.test(name) && !findProgramOnPath(name, hostEnvironment())) {
+        return { message: `"${name}" is not on this host's PATH right now; the command will fail until it is`, severity: vscode.InputBoxValidationSeverity.Warning };
+      }
+      return undefined;
+    },
   });
   if (program === undefined) return;
 
@@ -125,6 +135,6 @@ export async function addHostCommand(): Promise<void> {
   const firstRun = picked.confirm === 'never' ? ' The host asks you once before its first run.' : '';
   const choice = await vscode.window.showInformationMessage(`Added host command ${commandId}.${firstRun}`, runIt, edit);
   // The picker belongs to the workspace part; if it is not there, the command is still added.
-  if (choice === runIt) await vscode.commands.executeCommand('hostCommands.runHostCommand').then(undefined, () => undefined);
+  if (choice === runIt) await vscode.commands.executeCommand('hostCommands.runHostCommand', commandId).then(undefined, () => undefined);
   if (choice === edit) await openCommandsInSettingsJson(commandId);
 }

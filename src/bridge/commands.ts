@@ -16,6 +16,8 @@ export interface BridgeContext {
   output: OutputView;
   approvals: GlobalStateApprovalStore;
   auditView: AuditView;
+  /** The environment host commands run with (on macOS, with the login shell's PATH). */
+  hostEnvironment: () => NodeJS.ProcessEnv;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -31,7 +33,7 @@ export function bridgeCommands(ctx: BridgeContext): Record<string, Handler> {
     'hostCommands.showAuditLog': () => showAuditLog(ctx),
     'hostCommands.manageApprovals': () => manageApprovals(ctx),
     'hostCommands.cancelRunningCommand': () => cancelRunningCommand(ctx),
-    'hostCommands.addHostCommand': () => addHostCommand(),
+    'hostCommands.addHostCommand': () => addHostCommand(ctx.hostEnvironment),
   };
 }
 

@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     config,
     vscode.workspace.registerTextDocumentContentProvider(AUDIT_SCHEME, auditView),
-    ...registerAll(bridgeCommands({ service, output, approvals, auditView })),
+    ...registerAll(bridgeCommands({ service, output, approvals, auditView, hostEnvironment })),
     { dispose: () => void service?.dispose() },
     // The workspace part lives in another extension host; a command is the only way to tell it.
     vscode.workspace.onDidChangeConfiguration((event) => {

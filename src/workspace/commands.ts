@@ -4,7 +4,7 @@ import { escapeForDisplay } from '../core/displayEscape';
 import * as z from 'zod/mini';
 import { commandIdSchema, describeIssues, paramsSchema } from '../core/protocol';
 import type { BridgeClient } from './bridgeClient';
-import { pickAndRun, runSummary } from './picker';
+import { pickAndRun, runListedCommand, runSummary } from './picker';
 import type { RunListener, RunResult } from './runCommand';
 import { RUN_FROM_STATUS_BAR, STATUS_BAR_MENU, type StatusBar } from './statusBar';
 
@@ -28,7 +28,9 @@ type Handler = (...args: unknown[]) => unknown;
 export function workspaceCommands(ctx: WorkspaceContext): Record<string, Handler> {
   const onChange: RunListener = ({ command, runId, running }) => ctx.statusBar.setRunning(command, runId, running);
   return {
-    'hostCommands.runHostCommand': () => pickAndRun(ctx.client, 'palette', onChange),
+    // With a command id (the bridge's "Run It" after Add a Host Command…), that command; else the picker.
+    'hostCommands.runHostCommand': (id) =>
+      typeof id === 'string' && commandIdSchema.safeParse(id).success ? runListedCommand(ctx.client, id, 'palette', onChange) : pickAndRun(ctx.client, 'palette', onChange),
     'hostCommands.refresh': (options) => refresh(ctx, options),
     [RUN_FROM_STATUS_BAR]: (id) => runFromStatusBar(ctx, String(id), onChange),
     [STATUS_BAR_MENU]: () => statusBarMenu(ctx),

@@ -30,6 +30,26 @@ function showNewWarnings(warnings: readonly string[]): void {
   shownWarnings = current;
 }
 
+/**
+ * Runs one command by id as if picked: asks for its parameters, then runs it. For the "Run It" button after a
+ * command is added; an id the bridge does not list is said so.
+ */
+export async function runListedCommand(client: BridgeClient, id: string, source: RequestSource, onChange?: RunListener): Promise<RunResult | undefined> {
+  let listed;
+  try {
+    listed = await client.list(source);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Host Commands: ${(error as Error).message}`);
+    return undefined;
+  }
+  const command = listed.commands.find((candidate) => candidate.id === id);
+  if (!command) {
+    void vscode.window.showErrorMessage(`Host Commands: there is no host command "${escapeForDisplay(id)}" (anymore).`);
+    return undefined;
+  }
+  return runSummary(client, command, {}, source, onChange);
+}
+
 export async function pickAndRun(client: BridgeClient, source: RequestSource, onChange?: RunListener): Promise<RunResult | undefined> {
   let listed;
   try {
