@@ -3,7 +3,7 @@
 // to the bridge like any other entry point, so the CLI gets the same validation, prompts and audit.
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { escapeForDisplay } from './displayEscape';
+import { displayArgument, escapeForDisplay } from './displayEscape';
 import { describeOutcome } from './outcome';
 import { commandIdSchema, commandSummarySchema, paramsSchema, PROTOCOL_VERSION, runOutcomeSchema, text, type CommandSummary, type RunOutcome } from './protocol';
 
@@ -20,12 +20,18 @@ export function cliFolderName(user: string, workspaceKey: string): string {
 }
 
 /** `host-command --list`: a row per command in aligned columns, every value escaped so that none can disguise the others. */
+/** "name=" when required; "[name=default]" or "[name=]" when it may be left out. */
+function parameterUsage(parameter: CommandSummary['parameters'][number]): string {
+  const usage = `${escapeForDisplay(parameter.name)}=${parameter.default === undefined ? '' : displayArgument(parameter.default)}`;
+  return parameter.required ? usage : `[${usage}]`;
+}
+
 export function formatCommandList(commands: readonly CommandSummary[]): string {
   const rows = commands.map((command) => [
     escapeForDisplay(command.id),
     escapeForDisplay(command.origin),
     escapeForDisplay(command.title),
-    command.parameters.length ? `(${command.parameters.map((parameter) => `${escapeForDisplay(parameter.name)}=`).join(' ')})` : '',
+    command.parameters.length ? `(${command.parameters.map(parameterUsage).join(' ')})` : '',
   ]);
   const widths = [0, 1, 2].map((column) => Math.max(0, ...rows.map((row) => row[column]!.length)));
   return rows.map((row) => `${row.map((cell, column) => (column < widths.length ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd()}\n`).join('');

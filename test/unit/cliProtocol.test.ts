@@ -94,6 +94,18 @@ describe('host-command --list', () => {
     );
   });
 
+  it('shows optional parameters in brackets, with their default', () => {
+    const command: CommandSummary = {
+      ...summary('ping', 'Ping'),
+      parameters: [
+        { name: 'host', required: false, default: 'example.org' },
+        { name: 'count', required: false },
+        { name: 'note', required: false, default: 'two words' },
+      ],
+    };
+    assert.equal(formatCommandList([command]), 'ping  user  Ping  ([host=example.org] [count=] [note="two words"])\n');
+  });
+
   it('escapes a title that would reorder or hide what follows it (U+202E, newline, escape sequences)', () => {
     const shown = formatCommandList([summary('rtl', 'Safe \u202Etxt.exe'), summary('nl', 'one\ntwo \u001b[2J')]);
     assert.ok(!shown.includes('\u202E') && !shown.includes('\u001b'), shown);
