@@ -2,7 +2,8 @@
 // workspace, with a few host commands in the user settings. Open the printed URL in a browser.
 // Ctrl-C stops code-server (its whole process group) and removes the temporary data folder.
 //
-// Flags: --port N (default 8080), --folder PATH (default demo/), --no-build
+// Flags: --port N (default 8080), --folder PATH (default demo/), --restricted (open the folder in Restricted
+// Mode, not trusted), --no-build
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,6 +73,8 @@ const workbench = await startWorkbench({
   extensions: [path.join(root, 'extensions', 'bridge'), path.join(root, 'extensions', 'workspace')],
   port,
   codeServerEntry: entry,
+  // Workspace trust is off by default here (a throwaway profile on your own folder); --restricted turns it on, untrusted.
+  trustWorkspace: !process.argv.includes('--restricted'),
   dataDirPrefix: 'host-commands-start-',
 }).catch((error) => {
   console.error(error.message);
@@ -80,7 +83,7 @@ const workbench = await startWorkbench({
 });
 
 const line = '─'.repeat(Math.max(20, workbench.url.length + 4));
-console.log(`\n${line}\n  Host Commands demo is running:\n\n  ${workbench.url}\n\n  folder: ${folder}\n  data:   ${workbench.dataDir}\n  log:    ${workbench.logFile}\n${line}`);
+console.log(`\n${line}\n  Host Commands demo is running:\n\n  ${workbench.url}\n\n  folder: ${folder}${process.argv.includes('--restricted') ? ' (Restricted Mode)' : ''}\n  data:   ${workbench.dataDir}\n  log:    ${workbench.logFile}\n${line}`);
 console.log('Press Ctrl-C to stop.\n');
 
 let stopping = false;
