@@ -295,6 +295,7 @@ export class BridgeService {
     clearInterval(this.reaper);
     const pending = [...this.runs.values()].filter((run) => !run.outcome);
     for (const run of pending) this.stopRun(run, 'shutdown');
+    for (const run of this.runs.values()) if (run.outcome) this.endLeftovers(run);
     await Promise.all(pending.map((run) => run.finished));
   }
 
@@ -538,15 +539,16 @@ export class BridgeService {
         timeoutMs: command.timeoutMs,
       });
       run.handle = handle;
-      if (run.stream) this.streamingRuns++;
+      if (run.stream) {
+        // Counted until its caller has read the last byte (or the output is discarded), not only while the process
+        // runs: output held after exit, and what a background child keeps writing, is part of the budget too.
+        this.streamingRuns++;
+        void run.relay.released.then(() => this.streamingRuns--);
+      }
       if (handle.stdout) run.relay.attach('stdout', handle.stdout);
       if (handle.stderr) run.relay.attach('stderr', handle.stderr);
       // Resolves when the process exits; output still in its pipes keeps flowing into the relay after that.
-      try {
-        result = await handle.done;
-      } finally {
-        if (run.stream) this.streamingRuns--;
-      }
+      result = await handle.done;
     }
     this.releaseSlot();
     run.endedAt = Date.now();
@@ -564,6 +566,15 @@ export class BridgeService {
       outputBytes: run.outputBytes,
       ...(result.message ? { message: result.message } : {}),
     });
+  }
+
+  /**
+   * After its process exited, a run may have left children that still write into its pipes: nobody will read
+   * them now, so end them (on POSIX the runner kills what is left of the process group) and let the pipes drain.
+   */
+  private endLeftovers(run: Run): void {
+    run.relay.discard();
+    run.handle?.cancel('caller-gone');
   }
 
   private stopRun(run: Run, why: 'cancelled' | 'caller-gone' | 'shutdown'): void {
@@ -588,7 +599,10 @@ export class BridgeService {
       if (!run.outcome && now - run.lastSeen > this.limits.callerLeaseMs) this.stopRun(run, 'caller-gone');
       // A finished run is kept while its caller still polls (a reply lost in transit can be asked for
       // again), and forgotten once nobody has asked for it a while.
-      if (run.outcome && now - Math.max(run.lastSeen, run.endedAt ?? 0) > this.limits.finishedRunRetentionMs) this.runs.delete(run.info.runId);
+      if (run.outcome && now - Math.max(run.lastSeen, run.endedAt ?? 0) > this.limits.finishedRunRetentionMs) {
+        this.endLeftovers(run);
+        this.runs.delete(run.info.runId);
+      }
     }
   }
 

@@ -48,6 +48,12 @@ export class OutputRelay {
   private readonly paused = new Set<Readable>();
   private readonly listeners = new Set<RelayListener>();
   private readonly waiters = new Set<() => void>();
+  private markReleased!: () => void;
+  /**
+   * Settles once the relay holds nothing and never will again: every stream has ended and the consumer has
+   * acknowledged the last byte, or the output was discarded. Until then it counts against a shared budget.
+   */
+  readonly released = new Promise<void>((resolve) => (this.markReleased = resolve));
 
   constructor(options: OutputRelayOptions) {
     const { highWaterMark } = options;
@@ -86,6 +92,7 @@ export class OutputRelay {
       this.open.delete(source);
       this.paused.delete(source);
       this.wake();
+      this.checkReleased();
     });
     source.resume();
   }
@@ -103,6 +110,7 @@ export class OutputRelay {
     if (this.ended) return;
     this.ended = true;
     this.wake();
+    this.checkReleased();
   }
 
   /**
@@ -116,6 +124,7 @@ export class OutputRelay {
     for (const source of this.paused) source.resume();
     this.paused.clear();
     this.wake();
+    this.markReleased();
   }
 
   /** Calls `listener` with every chunk as it arrives, whether or not anyone reads. Returns the unsubscribe function. */
@@ -141,6 +150,10 @@ export class OutputRelay {
       await this.waitForData(left);
     }
     return this.take(options.maxBytes);
+  }
+
+  private checkReleased(): void {
+    if (this.complete && this.bufferedBytes === 0) this.markReleased();
   }
 
   /** No byte will ever arrive again. */
@@ -183,6 +196,7 @@ export class OutputRelay {
     }
     this.chunks.splice(0, whole);
     this.start = upTo;
+    this.checkReleased();
     if (this.bufferedBytes < this.highWaterMark()) {
       for (const source of this.paused) source.resume();
       this.paused.clear();

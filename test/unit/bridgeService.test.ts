@@ -20,6 +20,15 @@ import {
 
 const posix = process.platform !== 'win32';
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('BridgeService', function () {
   this.timeout(20_000);
   let h: Harness;
@@ -214,6 +223,38 @@ describe('BridgeService', function () {
       assert.deepEqual([record.decision, record.reason], ['trusted', 'cancelled']);
     });
 
+    it('a child left writing after its parent exited is ended once nobody will read it (the run is forgotten, or the bridge stops)', async function () {
+      if (!posix) this.skip();
+      await disposeHarness(h);
+      h = createHarness({ finishedRunRetentionMs: 200, callerLeaseMs: 400 });
+      // The parent exits at once; its child keeps the output pipe open and writes forever.
+      h.ports.trustedSetting = { orphan: { program: 'sh', args: ['-c', '(while :; do echo tick; sleep 0.05; done) & echo "child $!"; exit 0'], confirm: 'never' } };
+      const pids: number[] = [];
+      const runIds: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const start = await h.service.start(startMessage('orphan'));
+        runIds.push(start.runId as string);
+        const first = await h.service.poll({ v: 1, runId: start.runId, cursor: 0, waitMs: 2000 });
+        const text = Buffer.concat((first.chunks as Array<{ data: string }>).map((chunk) => Buffer.from(chunk.data, 'base64'))).toString();
+        pids.push(Number(/child (\d+)/.exec(text)?.[1]));
+      }
+      assert.ok(pids.every((pid) => pid > 0), JSON.stringify(pids));
+      // The second run's caller keeps reading; the first run's caller is gone.
+      let reading = true;
+      const reader = (async () => {
+        let cursor = 0;
+        while (reading) cursor = ((await h.service.poll({ v: 1, runId: runIds[1], cursor, waitMs: 50 })).cursor as number | undefined) ?? cursor;
+      })();
+      await waitUntil('both parents to exit', () => h.service.activeRuns().length === 0);
+      for (const pid of pids) process.kill(pid, 0); // both children still alive, still writing
+      await waitUntil('the forgotten run\'s child to end', () => !isAlive(pids[0]!), 10_000);
+      assert.ok(isAlive(pids[1]!), 'the child whose output is still read goes on');
+      await h.service.dispose();
+      reading = false;
+      await reader;
+      await waitUntil('the other child to end when the bridge stops', () => !isAlive(pids[1]!), 10_000);
+    });
+
     it('an unknown run id is an error reply', async () => {
       const reply = await h.service.poll({ v: 1, runId: 'run-0123456789abcdef', cursor: 0 });
       assert.deepEqual([reply.ok, reply.code], [false, 'unknown-run']);
@@ -252,7 +293,8 @@ describe('BridgeService', function () {
 
     it('many runs streaming at once share one output budget: each holds only its share while nobody reads, and all output arrives', async () => {
       const KiB = 1024;
-      const share = 64 * KiB;
+      // A share above the floor of one pipe read (64 KiB), so that what holds the runs back is the budget.
+      const share = 192 * KiB;
       const runs = 8;
       await disposeHarness(h);
       h = createHarness({ maxConcurrentRuns: runs, relayBudget: runs * share, relayHighWaterMark: 1024 * KiB });
@@ -265,15 +307,15 @@ describe('BridgeService', function () {
       for (let i = 0; i < runs; i++) ids.push((await h.service.start(startMessage('big'))).runId as string);
       await waitUntil('every run to fill its share', () => h.ports.observer.startedIds().length === runs && ids.every((id) => received(id) >= share));
       await new Promise((resolve) => setTimeout(resolve, 200));
-      // Paused once past its share: what it holds is the share plus at most the one pipe read that crossed it.
-      for (const id of ids) assert.ok(received(id) <= 2 * share, `run ${id} took ${received(id)} bytes with nobody reading`);
+      // Paused once past its share: what it holds is the share plus at most the one pipe read (64 KiB) that crossed it.
+      for (const id of ids) assert.ok(received(id) <= share + 64 * KiB, `run ${id} took ${received(id)} bytes with nobody reading`);
 
       const done = await Promise.all(ids.map((id) => follow(h.service, id)));
       for (const run of done) assert.equal(run.stdout.length, size);
 
       // Control: alone, a run gets the whole budget, not one share.
       const alone = (await h.service.start(startMessage('big'))).runId as string;
-      await waitUntil('the lone run to take more than one share', () => received(alone) > 2 * share);
+      await waitUntil('the lone run to take more than one share', () => received(alone) > share + 64 * KiB);
       assert.equal((await follow(h.service, alone)).stdout.length, size);
     });
   });
