@@ -12,7 +12,7 @@ import { MISSING, unpinnableReason } from './fileFingerprint';
 import { OutputRelay } from './outputRelay';
 import { validateParams, type ParamValues } from './parameters';
 import type { RunHandle, RunResult, RunSpec } from './processRunner';
-import { alwaysAllowable, promptContent, ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON, type PromptContent } from './promptText';
+import { alwaysAllowable, promptContent, ALWAYS_BUTTON, RUN_BUTTON, RUN_ONCE_BUTTON, type PromptContent, type PromptParameter } from './promptText';
 import {
   BridgeCommands,
   cancelRequestSchema,
@@ -350,9 +350,12 @@ export class BridgeService {
     if (definition.origin === 'user') {
       if (this.runsWithoutAsking(definition, source)) return { decision: 'trusted' };
       const changedInSettings = !this.ports.confirmedDefinitions.isConfirmed(definition);
-      const content = promptContent('confirm', command, source, this.ports.workspaceLabel(), [], {
+      // Confirming records the whole definition, so the prompt shows what else it allows callers: every parameter
+      // with its rule, and whether they may pick the working directory.
+      const content = promptContent('confirm', command, source, this.ports.workspaceLabel(), changedInSettings ? shownParameters(definition, params) : [], {
         changedInSettings,
         thenRunsWithoutAsking: changedInSettings && definition.confirm === 'never',
+        callerPicksCwd: changedInSettings && definition.cwd === undefined,
       });
       const answer = await this.prompt(content, command, source);
       if (answer !== RUN_BUTTON) throw new RefusalError('denied', `${command.id}: cancelled on the host; nothing ran`, 'denied', command.id, command);
@@ -384,14 +387,9 @@ export class BridgeService {
     const canAlways = alwaysAllowable(command) && Object.keys(unpinnableFiles).length === 0;
     if (canAlways && this.ports.approvals.has(key)) return { decision: 'approved-always', fileHashes };
 
-    const shownParameters = specs.map((spec) => ({
-      name: spec.name,
-      value: Object.hasOwn(params, spec.name) ? params[spec.name] : undefined,
-      rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
-    }));
     const approvedEarlier = canAlways && this.ports.approvals.approvedEarlier(command.id, this.ports.workspaceIdentity());
     const missingFiles = Object.keys(fileHashes).filter((file) => fileHashes[file] === MISSING);
-    const content = promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters, { approvedEarlier, missingFiles, unpinnableFiles });
+    const content = promptContent('approve', command, source, this.ports.workspaceLabel(), shownParameters(definition, params), { approvedEarlier, missingFiles, unpinnableFiles });
     const answer = await this.prompt(content, command, source);
     if (answer === ALWAYS_BUTTON && canAlways) {
       // Re-hash after the prompt: a file rewritten while the dialog was open is not what the user saw.
@@ -664,6 +662,15 @@ function sourceOf(raw: unknown): RequestSource | 'unknown' {
 function commandOf(raw: unknown): string | null {
   const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).command : undefined;
   return typeof value === 'string' ? value.slice(0, 100) : null;
+}
+
+/** Each parameter as a prompt explains it: the value of this run and the rule other values must follow. */
+function shownParameters(definition: CommandDefinition, params: ParamValues): PromptParameter[] {
+  return parameterSpecs(definition).map((spec) => ({
+    name: spec.name,
+    value: Object.hasOwn(params, spec.name) ? params[spec.name] : undefined,
+    rule: spec.enum ? `one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}` : spec.pattern !== undefined ? `must match /${spec.pattern}/` : undefined,
+  }));
 }
 
 /** Resolves when `promise` settles or after `ms`, whichever comes first. */

@@ -60,6 +60,7 @@ export function promptContent(
     unpinnableFiles = {},
     changedInSettings = false,
     thenRunsWithoutAsking = false,
+    callerPicksCwd = false,
   }: {
     approvedEarlier?: boolean;
     missingFiles?: readonly string[];
@@ -67,6 +68,8 @@ export function promptContent(
     unpinnableFiles?: Readonly<Record<string, string>>;
     changedInSettings?: boolean;
     thenRunsWithoutAsking?: boolean;
+    /** The definition sets no cwd: callers (a task, the CLI) may run it in any folder of the workspace. */
+    callerPicksCwd?: boolean;
   } = {},
 ): PromptContent {
   const lines: string[] = [];
@@ -93,6 +96,7 @@ export function promptContent(
     command.args.forEach((arg, index) => lines.push(`  [${index + 1}] ${displayArgument(arg)}`));
   }
   lines.push(`Working directory: ${escapeForDisplay(command.cwd)}`);
+  if (callerPicksCwd) lines.push('  (no "cwd" in the definition: callers may run it in any folder of the workspace)');
   const env = Object.entries(command.envAdditions);
   if (env.length > 0) {
     lines.push('Environment additions:');
@@ -104,6 +108,12 @@ export function promptContent(
     for (const parameter of parameters) {
       const value = parameter.value === undefined ? '(not given)' : displayArgument(parameter.value);
       lines.push(`  ${parameter.name} = ${value} — ${parameter.rule ? escapeForDisplay(parameter.rule) : 'any value: approved for this value only'}`);
+    }
+  } else if (changedInSettings && parameters.length > 0) {
+    lines.push('', 'Parameters (callers may give other values; only the rule limits them):');
+    for (const parameter of parameters) {
+      const value = parameter.value === undefined ? '(not given)' : displayArgument(parameter.value);
+      lines.push(`  ${parameter.name} = ${value} — ${parameter.rule ? escapeForDisplay(parameter.rule) : '⚠ any value'}`);
     }
   }
   if (command.workspaceFiles.length > 0) {

@@ -1203,6 +1203,24 @@ describe('attack suite', function () {
       assert.equal(existsSync(`${c.marker}2`), false);
     });
 
+    it('an optional, unlimited parameter slipped into a confirmed command shows in the prompt that confirms the change', async () => {
+      const c = unconfirmed();
+      const { h } = c;
+      // The user's own command, confirmed as it was; then an extension appends an argument a caller can fill later.
+      const original = touchDefinition(h.ports, c.marker, { confirm: 'never', cwd: h.ports.root });
+      h.ports.trustedSetting = { 'host.touch': original };
+      await h.ports.confirmedDefinitions.confirm(h.ports.trustedDefinitions().definitions[0]!);
+      h.ports.trustedSetting = {
+        'host.touch': { ...original, cwd: undefined, args: [...(original.args as string[]), '${param:extra}'], parameters: { extra: { required: false } } },
+      };
+      assert.equal((await h.service.start(start('host.touch'))).code, 'denied');
+      const prompt = lastPrompt(c);
+      assert.match(prompt.message, /new or changed in your settings/);
+      assert.match(prompt.detail, /Parameters \(callers may give other values; only the rule limits them\):\n {2}extra = \(not given\) — ⚠ any value/);
+      assert.match(prompt.detail, /no "cwd" in the definition: callers may run it in any folder of the workspace/);
+      assert.equal(existsSync(c.marker), false);
+    });
+
     it('a "confirm: always" command new in the settings says so in its usual prompt', async () => {
       const c = unconfirmed();
       const { h } = c;
