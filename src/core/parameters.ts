@@ -23,6 +23,9 @@ export const REQUEST_PATTERN_BUDGET_MS = 500;
 const slowPatterns = new Set<string>();
 const MAX_REMEMBERED_SLOW_PATTERNS = 256;
 
+/** Below this much time left, a pattern is not run at all. */
+const MIN_PATTERN_TIME_MS = 25;
+
 /** Time left for pattern checks, shared by the checks of one request. */
 export interface PatternBudget {
   remainingMs: number;
@@ -43,14 +46,19 @@ export function checkParameterValue(spec: ParameterSpec, value: string, budget: 
     const pattern = compilePattern(spec.pattern);
     if (!pattern) return `${spec.name}: the definition's pattern is not a valid regular expression`;
     if (slowPatterns.has(spec.pattern)) return `${spec.name}: the definition's pattern took too long to check a value before, so it is not used again`;
+    // Too little time left to judge a pattern fairly: refuse the request without running it.
+    if (budget.remainingMs < MIN_PATTERN_TIME_MS) return `${spec.name}: checking the parameters took too long`;
     const limit = Math.min(PATTERN_TIME_LIMIT_MS, budget.remainingMs);
-    if (limit < 1) return `${spec.name}: checking the parameters took too long`;
     const started = performance.now();
     const matched = testWithinLimit(pattern, value, limit);
     budget.remainingMs -= performance.now() - started;
     if (matched === undefined) {
-      if (slowPatterns.size >= MAX_REMEMBERED_SLOW_PATTERNS) slowPatterns.delete(slowPatterns.values().next().value!);
-      slowPatterns.add(spec.pattern);
+      // Only a pattern that had its full time is marked slow: a cut-short check says nothing about the pattern,
+      // and a request must not be able to get the user's own pattern refused for good.
+      if (limit >= PATTERN_TIME_LIMIT_MS) {
+        if (slowPatterns.size >= MAX_REMEMBERED_SLOW_PATTERNS) slowPatterns.delete(slowPatterns.values().next().value!);
+        slowPatterns.add(spec.pattern);
+      }
       return `${spec.name}: the definition's pattern takes too long to check this value`;
     }
     if (!matched) return `${spec.name}: must match /${spec.pattern}/`;

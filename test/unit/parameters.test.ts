@@ -63,6 +63,15 @@ describe('checkParameterValue', () => {
       assert.equal(checkParameterValue(spec('x', { pattern: '(a+)+c' }), 'aac'), undefined, 'another pattern is checked as usual');
     });
 
+    it('a check cut short by the request\'s budget neither runs below 25 ms nor marks the pattern slow', function () {
+      this.timeout(10_000);
+      const slow = spec('y', { pattern: '(y+)+z' });
+      assert.equal(checkParameterValue(slow, 'y'.repeat(4096), { remainingMs: 100 }), `y: the definition's pattern takes too long to check this value`);
+      assert.equal(checkParameterValue(slow, 'yyz'), undefined, 'cut short, so not judged: the pattern is still used');
+      assert.equal(checkParameterValue(spec('w', { pattern: '[a-z]+' }), 'abc', { remainingMs: 10 }), 'w: checking the parameters took too long');
+      assert.equal(checkParameterValue(spec('w', { pattern: '[a-z]+' }), 'abc'), undefined);
+    });
+
     it('all the patterns of one request share one time budget: many slow parameters cannot add up', function () {
       this.timeout(10_000);
       // Different patterns, each slow on its default: the first two use up the budget, the rest are not run.
