@@ -25,6 +25,12 @@ export class BridgeConfig implements vscode.Disposable {
     return (this.trusted ??= deepFreeze(loadTrustedDefinitions(this.section.inspect('commands')?.globalValue)));
   }
 
+  /** The raw user-level value of hostCommands.commands, as an object ({} when unset or not an object). */
+  userCommandsValue(): Record<string, unknown> {
+    const value = this.section.inspect('commands')?.globalValue;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  }
+
   limits(): BridgeLimits {
     const user = <T>(key: string, fallback: T): T => (this.section.inspect<T>(key)?.globalValue ?? fallback);
     return {

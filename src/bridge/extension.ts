@@ -21,6 +21,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const approvals = new GlobalStateApprovalStore(context.globalState);
   const auditLog = new AuditLog(path.join(context.globalStorageUri.fsPath, 'audit.jsonl'));
   const auditView = new AuditView(auditLog);
+  const ledger = new FileDefinitionLedger(path.join(context.globalStorageUri.fsPath, CONFIRMED_DEFINITIONS_FILE));
+  // A command deleted from the settings is forgotten: if something writes it back, it asks again.
+  const forgetDeletedCommands = () => void ledger.forgetAllBut(new Set(Object.keys(config.userCommandsValue()))).catch(() => undefined);
+  setTimeout(forgetDeletedCommands, 0);
 
   // A UI extension runs on the host. Forced next to the workspace (remote.extensionKind), it would run
   // commands on the remote machine instead: say so rather than pretend.
@@ -46,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
       workspaceLabel: () => workspace.label(),
       showPrompt: async (content) => vscode.window.showWarningMessage(content.message, { modal: true, detail: content.detail }, ...content.buttons),
       approvals,
-      confirmedDefinitions: new FileDefinitionLedger(path.join(context.globalStorageUri.fsPath, CONFIRMED_DEFINITIONS_FILE)),
+      confirmedDefinitions: ledger,
       hashFile: fileFingerprint,
       audit: (record) => {
         try {
@@ -71,7 +75,9 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => void service?.dispose() },
     // The workspace part lives in another extension host; a command is the only way to tell it.
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('hostCommands')) void vscode.commands.executeCommand('hostCommands.refresh', { quiet: true }).then(undefined, () => undefined);
+      if (!event.affectsConfiguration('hostCommands')) return;
+      forgetDeletedCommands();
+      void vscode.commands.executeCommand('hostCommands.refresh', { quiet: true }).then(undefined, () => undefined);
     }),
   );
 }

@@ -41,9 +41,14 @@ export function ledgerFileContent(fingerprints: Iterable<[string, string]>): str
   return `${JSON.stringify({ v: FILE_VERSION, commands: Object.fromEntries(fingerprints) }, null, 2)}\n`;
 }
 
-/** The ledger as a small JSON file: `{ "v": 1, "commands": { "<id>": "<fingerprint>" } }`. */
+/**
+ * The ledger as a small JSON file: `{ "v": 1, "commands": { "<id>": "<fingerprint>" } }`. Several windows (each its
+ * own bridge) share it: each reads it again when it changed on disk, and each write merges into what is there.
+ */
 export class FileDefinitionLedger implements DefinitionLedger {
   private cache: Map<string, string> | undefined;
+  /** Which version of the file the cache holds: a write replaces the file (a new inode) and sets its time. */
+  private cachedVersion: string | undefined;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly file: string) {}
@@ -52,35 +57,67 @@ export class FileDefinitionLedger implements DefinitionLedger {
     return this.entries().get(definition.id) === definitionFingerprint(definition);
   }
 
+  /** Counts only once written: a confirmation that could not be saved is asked again. */
   confirm(definition: CommandDefinition): Promise<void> {
-    this.entries().set(definition.id, definitionFingerprint(definition));
-    // Writes one after another, each with everything confirmed so far.
-    const written = this.writing.then(() => this.write());
-    this.writing = written.catch(() => undefined);
-    return written;
+    const fingerprint = definitionFingerprint(definition);
+    return this.update((entries) => entries.set(definition.id, fingerprint));
+  }
+
+  /** Forgets commands no longer in the settings: one deleted on purpose and written back by someone else asks again. */
+  forgetAllBut(ids: ReadonlySet<string>): Promise<void> {
+    if ([...this.entries().keys()].every((id) => ids.has(id))) return Promise.resolve();
+    return this.update((entries) => {
+      for (const id of [...entries.keys()]) if (!ids.has(id)) entries.delete(id);
+    });
   }
 
   private entries(): Map<string, string> {
-    if (this.cache) return this.cache;
-    this.cache = new Map();
+    const version = this.version();
+    if (this.cache && version === this.cachedVersion) return this.cache;
+    this.cache = this.read();
+    this.cachedVersion = version;
+    return this.cache;
+  }
+
+  private version(): string | undefined {
+    try {
+      const stat = fs.statSync(this.file);
+      return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private read(): Map<string, string> {
+    const entries = new Map<string, string>();
     try {
       const parsed = JSON.parse(fs.readFileSync(this.file, 'utf8')) as unknown;
       const commands = parsed !== null && typeof parsed === 'object' && (parsed as { v?: unknown }).v === FILE_VERSION ? (parsed as { commands?: unknown }).commands : undefined;
       if (commands !== null && typeof commands === 'object') {
         for (const [id, fingerprint] of Object.entries(commands)) {
-          if (typeof fingerprint === 'string') this.cache.set(id, fingerprint);
+          if (typeof fingerprint === 'string') entries.set(id, fingerprint);
         }
       }
     } catch {
       // No file yet, or an unreadable one: nothing is confirmed, so each command asks once.
     }
-    return this.cache;
+    return entries;
   }
 
-  private async write(): Promise<void> {
-    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await fs.promises.writeFile(temporary, ledgerFileContent(this.entries()), { mode: 0o600 });
-    await fs.promises.rename(temporary, this.file);
+  /** Applies `change` to what is on disk now (another window may have written since) and writes it back. */
+  private update(change: (entries: Map<string, string>) => void): Promise<void> {
+    const written = this.writing.then(async () => {
+      const entries = this.read();
+      change(entries);
+      await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      await fs.promises.writeFile(temporary, ledgerFileContent(entries), { mode: 0o600 });
+      await fs.promises.rename(temporary, this.file);
+      this.cache = entries;
+      this.cachedVersion = this.version();
+    });
+    // One write after another; a failed one does not stop the next.
+    this.writing = written.catch(() => undefined);
+    return written;
   }
 }

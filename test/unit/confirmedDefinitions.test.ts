@@ -63,13 +63,48 @@ describe('FileDefinitionLedger', () => {
     }
   });
 
-  it('a failed write is reported to the caller, and later confirmations still work', async () => {
+  it('a failed write is reported to the caller and counts for nothing; later confirmations still work', async () => {
     // A file where the folder should be: mkdir fails.
     fs.writeFileSync(path.join(dir, 'storage'), '');
     const ledger = new FileDefinitionLedger(file);
     await assert.rejects(ledger.confirm(deploy));
+    assert.equal(ledger.isConfirmed(deploy), false, 'not saved, so asked again');
     fs.rmSync(path.join(dir, 'storage'));
-    await ledger.confirm(definition('other', { program: 'true' }));
-    assert.equal(new FileDefinitionLedger(file).isConfirmed(deploy), true, 'written with the later confirmation');
+    const other = definition('other', { program: 'true' });
+    await ledger.confirm(other);
+    assert.equal(new FileDefinitionLedger(file).isConfirmed(other), true);
+    assert.equal(new FileDefinitionLedger(file).isConfirmed(deploy), false);
+  });
+
+  it('two windows share the file: neither loses the other\'s confirmations, and neither trusts a stale copy', async () => {
+    const one = new FileDefinitionLedger(file);
+    const two = new FileDefinitionLedger(file);
+    const a = definition('a', { program: 'true' });
+    const b = definition('b', { program: 'true' });
+    assert.equal(two.isConfirmed(a), false); // window two has read the (missing) file
+    await one.confirm(a);
+    await two.confirm(b);
+    const later = new FileDefinitionLedger(file);
+    assert.equal(later.isConfirmed(a) && later.isConfirmed(b), true, 'both kept');
+
+    // The user changes d0 to d1 in window one; window two, which knew d0, must not run d0 if it is written back.
+    const d0 = definition('d', { program: 'echo', args: ['0'], confirm: 'never' });
+    const d1 = definition('d', { program: 'echo', args: ['1'], confirm: 'never' });
+    await two.confirm(d0);
+    assert.equal(one.isConfirmed(d0), true, 'window one reads the change on disk');
+    await one.confirm(d1);
+    assert.equal(two.isConfirmed(d0), false, 'window two reads the newer file');
+    assert.equal(two.isConfirmed(d1), true);
+  });
+
+  it('forgets commands that are no longer in the settings', async () => {
+    const ledger = new FileDefinitionLedger(file);
+    const keep = definition('keep', { program: 'true' });
+    await ledger.confirm(keep);
+    await ledger.confirm(deploy);
+    await ledger.forgetAllBut(new Set(['keep']));
+    const reread = new FileDefinitionLedger(file);
+    assert.equal(reread.isConfirmed(keep), true);
+    assert.equal(reread.isConfirmed(deploy), false, 'deleted, then written back by someone: asks again');
   });
 });
