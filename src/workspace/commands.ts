@@ -28,9 +28,10 @@ type Handler = (...args: unknown[]) => unknown;
 export function workspaceCommands(ctx: WorkspaceContext): Record<string, Handler> {
   const onChange: RunListener = ({ command, runId, running }) => ctx.statusBar.setRunning(command, runId, running);
   return {
-    // With a command id (the bridge's "Run It" after Add a Host Command…), that command; else the picker.
+    // With a command id (the bridge's "Run It" after Add a Host Command…), that command; else the picker. Any
+    // extension can pass an id, so such a run says "an extension" asked, not the palette.
     'hostCommands.runHostCommand': (id) =>
-      typeof id === 'string' && commandIdSchema.safeParse(id).success ? runListedCommand(ctx.client, id, 'palette', onChange) : pickAndRun(ctx.client, 'palette', onChange),
+      typeof id === 'string' && commandIdSchema.safeParse(id).success ? runListedCommand(ctx.client, id, 'api', onChange) : pickAndRun(ctx.client, 'palette', onChange),
     'hostCommands.refresh': (options) => refresh(ctx, options),
     [RUN_FROM_STATUS_BAR]: (id) => runFromStatusBar(ctx, String(id), onChange),
     [STATUS_BAR_MENU]: () => statusBarMenu(ctx),
