@@ -338,6 +338,9 @@ export class BridgeService {
     if (proposals.length === 0) return problems;
     const host = await this.ports.hostFacts();
     for (const definition of proposals) {
+      // Where a parameter decides the program, the folder or the environment, other values may run: keep it listed.
+      const templates = [definition.program, definition.cwd ?? '', ...Object.values(definition.env)];
+      if (templates.some((template) => template.includes('${param:'))) continue;
       const defaults = Object.fromEntries(parameterSpecs(definition).flatMap((spec) => (spec.default === undefined ? [] : [[spec.name, spec.default]])));
       const resolved = resolveCommand(definition, defaults, host);
       if (!resolved.ok) problems.set(definition.id, `The workspace proposes "${definition.id}", which cannot run on this host: ${resolved.message}`);

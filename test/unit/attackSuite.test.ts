@@ -1235,12 +1235,19 @@ describe('attack suite', function () {
   it('a proposal that policy refuses whatever its parameters is left out of the list, with a warning that says why', async () => {
     const h = createHarness();
     ctx = { h, marker: path.join(h.ports.root, 'MARKER') };
-    h.ports.setProposals({ commands: { 'ws.hook': touchDefinition(h.ports, ctx.marker, { env: { LD_PRELOAD: '/tmp/evil.so' } }), 'ws.fine': touchDefinition(h.ports, ctx.marker) } });
+    h.ports.setProposals({
+      commands: {
+        'ws.hook': touchDefinition(h.ports, ctx.marker, { env: { LD_PRELOAD: '/tmp/evil.so' } }),
+        'ws.fine': touchDefinition(h.ports, ctx.marker),
+        // Refused with its default folder, but another value may be fine: it stays listed.
+        'ws.param': touchDefinition(h.ports, ctx.marker, { cwd: '${workspaceFolder}/${param:dir}', parameters: { dir: { pattern: '[a-z./]+', default: '../..' } } }),
+      },
+    });
     const listed = await h.service.list({ v: 1, source: 'palette' });
     const warnings = listed.warnings as string[];
     assert.ok(warnings.some((w) => /"ws\.hook", which cannot run on this host: env: a workspace proposal may not set LD_PRELOAD/.test(w)), warnings.join('\n'));
     assert.ok(!warnings.some((w) => w.includes('ws.fine')), warnings.join('\n'));
-    assert.deepEqual((listed.commands as Array<{ id: string }>).map((command) => command.id), ['ws.fine']);
+    assert.deepEqual((listed.commands as Array<{ id: string }>).map((command) => command.id), ['ws.fine', 'ws.param']);
     assert.equal(existsSync(ctx.marker), false);
   });
 
