@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { approvalKey, type ApprovalRecord } from './approvals';
 import type { AuditDecision, AuditRecord } from './auditLog';
-import { parameterSpecs, type CommandDefinition, type LoadResult } from './definitions';
+import { mergeDefinitions, parameterSpecs, type CommandDefinition, type LoadResult } from './definitions';
 import { buildChildEnvironment } from './environmentPolicy';
 import type { DefinitionLedger } from './confirmedDefinitions';
 import { MISSING, unpinnableReason } from './fileFingerprint';
@@ -306,17 +306,7 @@ export class BridgeService {
     if (!this.ports.isWorkspaceTrusted()) {
       return { definitions: trusted.definitions, warnings: [...trusted.warnings, 'Restricted Mode: commands proposed by this workspace are hidden until you trust it.'] };
     }
-    const proposed = await this.ports.proposedDefinitions();
-    const byId = new Map<string, CommandDefinition>(trusted.definitions.map((d) => [d.id, d]));
-    const warnings = [...trusted.warnings, ...proposed.warnings];
-    for (const definition of proposed.definitions) {
-      if (byId.has(definition.id)) {
-        warnings.push(`The workspace proposes "${definition.id}", the id of one of your own host commands; the proposal is ignored.`);
-      } else {
-        byId.set(definition.id, definition);
-      }
-    }
-    return { definitions: [...byId.values()], warnings };
+    return mergeDefinitions(trusted, await this.ports.proposedDefinitions());
   }
 
   /**

@@ -174,7 +174,7 @@ export function mergeDefinitions(trusted: LoadResult, proposed: LoadResult): Loa
   for (const definition of trusted.definitions) byId.set(definition.id, definition);
   for (const definition of proposed.definitions) {
     if (byId.has(definition.id)) {
-      warnings.push(`${PROPOSALS_FILE}: "${definition.id}" has the id of one of your own host commands; the workspace proposal is ignored`);
+      warnings.push(`The workspace proposes "${definition.id}", the id of one of your own host commands; the proposal is ignored.`);
       continue;
     }
     byId.set(definition.id, definition);
