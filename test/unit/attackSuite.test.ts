@@ -239,7 +239,7 @@ const ATTACKS: AttackRow[] = [
     expect: { code: 'invalid-params', ran: false, prompted: false, auditDecision: 'refused-invalid', message: /pattern takes too long/ },
   },
   {
-    name: 'many parameters with slow patterns and defaults that trigger them share one budget: one request cannot hold the host for long',
+    name: 'many parameters with slow patterns and defaults that trigger them share one budget: the checks stop and the request is refused',
     setup: (ctx) => {
       const parameters = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`p${i}`, { pattern: `((?:k${i})+)+z`, default: `k${i}`.repeat(1000) }]));
       propose(ctx, touchDefinition(ctx.h.ports, ctx.marker, { parameters }));
