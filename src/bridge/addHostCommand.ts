@@ -2,7 +2,7 @@
 // user's own `hostCommands.commands`. It runs only because the host user started it from the palette;
 // it adds a definition, it never approves or runs anything by itself.
 import * as vscode from 'vscode';
-import { trustedDefinitionSchema } from '../core/definitions';
+import { definitionProblems, trustedDefinitionSchema } from '../core/definitions';
 import { findProgramOnPath } from '../core/hostEnvironment';
 import { checkProgramInput } from '../core/programInput';
 import { commandIdSchema, describeIssues } from '../core/protocol';
@@ -100,6 +100,8 @@ export async function addHostCommand(hostEnvironment: () => NodeJS.ProcessEnv = 
 
   const argsText = await vscode.window.showInputBox({
     title: `${TITLE} (3/4)`,
+    // What the settings loader would refuse (an unknown variable, a parameter, which this flow cannot declare).
+    validateInput: (value) => definitionProblems({ program: program.trim(), args: value.split(/\s+/).filter(Boolean), env: {}, parameters: {}, shell: false, confirm: 'always' })[0],
     prompt: 'The arguments, separated by spaces: each word becomes one argument (no shell, no quoting). An argument that contains spaces can be edited in settings.json afterwards. Leave empty for none.',
     placeHolder: 'e.g. ps --all',
     ignoreFocusOut: true,
@@ -117,8 +119,9 @@ export async function addHostCommand(hostEnvironment: () => NodeJS.ProcessEnv = 
   // Only the fields the user chose, so settings.json holds what they typed rather than every default.
   const definition = { title: commandId, program: program.trim(), args: argsText.split(/\s+/).filter(Boolean), confirm: picked.confirm };
   const checked = trustedDefinitionSchema.safeParse(definition);
-  if (!checked.success) {
-    void vscode.window.showErrorMessage(`Host Commands: the command was not added: ${describeIssues(checked.error)}`);
+  const problems = checked.success ? definitionProblems(checked.data) : [];
+  if (!checked.success || problems.length > 0) {
+    void vscode.window.showErrorMessage(`Host Commands: the command was not added: ${checked.success ? problems.join('; ') : describeIssues(checked.error)}`);
     return;
   }
   // Read again: settings.json may have changed while the inputs were open.

@@ -82,7 +82,9 @@ function reportRefusal(request: RunRequest, error: unknown): RunResult {
   const message = error instanceof Error ? error.message : String(error);
   const title = escapeForDisplay(request.title);
   if (error instanceof BridgeError && error.code === 'denied') {
-    void vscode.window.showInformationMessage(`Host command "${title}" was not run: you cancelled it on the host.`);
+    // Held back without a prompt (after several "Don't Run"): the bridge's reason, not "you cancelled it".
+    const held = /not asking/.test(message) ? message.slice(message.indexOf(': ') + 2) : undefined;
+    void vscode.window.showInformationMessage(`Host command "${title}" was not run: ${held ? escapeForDisplay(held) : 'you cancelled it on the host'}.`);
   } else {
     void vscode.window.showErrorMessage(`Host command "${title}" was not run: ${escapeForDisplay(message)}`, 'Show Output').then((choice) => {
       if (choice) void vscode.commands.executeCommand('hostCommands.showOutput');

@@ -88,8 +88,15 @@ describe('Add a Host Command… from the palette (guided steps into the user set
     await typeInStep('2/4', 'echo');
     await page().keyboard.press('Enter');
 
+    // What the settings would refuse is said here, not after the command was added.
+    await typeInStep('3/4', '${userhome}');
+    await eventually(async () => (await inputMessage()).includes('args[0]: unknown variable ${userhome}'));
+    await page().keyboard.press('Enter');
+    await sleep(500);
+    assert.equal(await widget().locator('.quick-input-title', { hasText: '(3/4)' }).isVisible(), true, 'Enter with an unknown variable must not move on');
     await typeInStep('3/4', '  hello-from-add   second-arg ');
-    const prompt = await inputMessage();
+    // Once the value is fine again, the message is the step's prompt.
+    const prompt = await eventually(async () => ((await inputMessage()).includes('separated by spaces') ? inputMessage() : undefined));
     assert.match(prompt, /separated by spaces/, prompt);
     assert.match(prompt, /contains spaces can be edited in settings\.json/, prompt);
     await page().keyboard.press('Enter');
