@@ -8,6 +8,8 @@ import { execa } from 'execa';
 import { createBenchBridge, runThroughBridge, type BenchBridge } from './lib/bridge';
 import { collectGarbage, MiB, PeakRss, type MemoryFigures } from './lib/stats';
 import { DEFAULT_LIMITS, type BridgeLimits } from '../src/core/bridgeService';
+import { CONFIRMED_DEFINITIONS_FILE, definitionFingerprint, ledgerFileContent } from '../src/core/confirmedDefinitions';
+import { loadTrustedDefinitions } from '../src/core/definitions';
 import { OutputRelay } from '../src/core/outputRelay';
 import { startProcess } from '../src/core/processRunner';
 
@@ -276,6 +278,13 @@ function httpServer(): Promise<unknown> {
   });
 }
 
+// ---- set-up for the bench in VS Code ----------------------------------------------------------------------
+
+async function confirmedLedger({ commands }: { commands: Record<string, unknown> }): Promise<unknown> {
+  const { definitions } = loadTrustedDefinitions(commands);
+  return { file: CONFIRMED_DEFINITIONS_FILE, content: ledgerFileContent(definitions.map((definition) => [definition.id, definitionFingerprint(definition)])) };
+}
+
 // ---- main ----------------------------------------------------------------------------------------------
 
 const scenarios: Record<string, (options: Options) => Promise<unknown>> = {
@@ -283,6 +292,8 @@ const scenarios: Record<string, (options: Options) => Promise<unknown>> = {
   throughput: (options) => throughput(options as unknown as { method: string; bytes: number; ssh?: string[] }),
   scale: (options) => scale(options as unknown as ScaleOptions),
   'http-server': () => httpServer(),
+  // The bridge's record of confirmed commands for these user settings, as after the user's first confirmation.
+  'confirmed-ledger': (options) => confirmedLedger(options as unknown as { commands: Record<string, unknown> }),
 };
 
 async function main(): Promise<void> {

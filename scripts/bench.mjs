@@ -313,10 +313,14 @@ async function measureInVscode() {
     ...(profile ? { profileFile: path.join(root, 'out', 'bench', 'vscode-roundtrip.cpuprofile') } : {}),
   };
   const extensions = ['out/bench/extensions/bridge', 'out/bench/extensions/workspace', 'out/bench/harness-extension'].map((dir) => path.join(root, dir));
+  const commands = { 'bench-true': { title: 'no-op', program: '/usr/bin/true', confirm: 'never' } };
+  // Measured as a command the user has confirmed before: its first run would otherwise ask (a new command in the settings).
+  const ledger = await runWorker('confirmed-ledger', { commands });
   const workbench = await wb.startWorkbench({
     workspaceFolder,
     extensions,
-    userSettings: { 'hostCommands.commands': { 'bench-true': { title: 'no-op', program: '/usr/bin/true', confirm: 'never' } } },
+    userSettings: { 'hostCommands.commands': commands },
+    userFiles: { [path.join('User', 'globalStorage', BRIDGE_ID, ledger.file)]: ledger.content },
     env: {
       HOST_COMMANDS_TEST_SUITE: path.join(root, 'out', 'bench', 'inhost', 'bench.inhost.js'),
       HOST_COMMANDS_TEST_RESULTS: resultsFile,
