@@ -111,7 +111,6 @@ export interface BridgeLimits {
 /** A run's share of the output budget never goes below what one read from a pipe brings (libuv reads 64 KiB). */
 const MIN_RELAY_SHARE = 64 * 1024;
 
-
 /** Requests a program in the container can make without the user's hand (as opposed to a click or a keystroke). */
 const PROGRAMMATIC_SOURCES: ReadonlySet<RequestSource> = new Set<RequestSource>(['cli', 'api', 'tool']);
 
@@ -157,7 +156,7 @@ export class BridgeService {
   private readonly runs = new Map<string, Run>();
   private readonly waitingToStart: Array<() => void> = [];
   private runningCount = 0;
-  /** Runs whose process is running and whose output is kept for a polling caller: they share relayBudget. */
+  /** Streaming runs whose output is not all read yet (their relay is not released): they share relayBudget. */
   private streamingRuns = 0;
   private sequence = 0;
   private promptChain: Promise<unknown> = Promise.resolve();
