@@ -215,7 +215,9 @@ export class BridgeService {
       if (!definition) {
         // A proposal skipped for an error is "unknown" too: say why, rather than only that it is missing.
         const skipped = (await this.definitions()).warnings.find((warning) => warning.includes(`${request.command}:`) || warning.includes(`"${request.command}"`));
-        const why = skipped ? ` (${skipped})` : '';
+        // In Restricted Mode the proposals file is not read at all: say that it may be a hidden proposal.
+        const restricted = this.ports.isWorkspaceTrusted() ? '' : ' (in Restricted Mode, commands proposed by this workspace are hidden until you trust it)';
+        const why = skipped && this.ports.isWorkspaceTrusted() ? ` (${skipped})` : restricted;
         throw new RefusalError('unknown-command', `"${request.command}" is not a host command defined on this host${why}`, 'refused-unknown', request.command);
       }
       const params = validateParams(parameterSpecs(definition), request.params);

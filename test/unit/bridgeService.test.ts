@@ -86,6 +86,11 @@ describe('BridgeService', function () {
       assert.deepEqual((reply.commands as CommandSummary[]).map((c) => c.id), ['build']);
       assert.match((reply.warnings as string[]).join('\n'), /Restricted Mode/);
       assert.equal(h.ports.proposalReads, 0);
+      // Asked for by id, a hidden proposal is refused with a hint at why.
+      const start = await h.service.start(startMessage('ws.test'));
+      assert.equal(start.code, 'unknown-command');
+      assert.match(start.message as string, /^"ws\.test" is not a host command defined on this host \(in Restricted Mode, commands proposed by this workspace are hidden until you trust it\)$/);
+      assert.equal(h.ports.proposalReads, 0);
     });
 
     it('reports a broken proposals file as a warning without hiding the trusted commands', async () => {
