@@ -209,15 +209,19 @@ export class BridgeService {
       const request = parseMessage(startRequestSchema, raw);
       // A proposal can never shadow one of the user's own commands, so those need no look at the workspace:
       // reading the proposals file is a round trip to the container on every run.
+      let all: LoadResult | undefined;
       const definition =
         this.ports.trustedDefinitions().definitions.find((candidate) => candidate.id === request.command) ??
-        (await this.definitions()).definitions.find((candidate) => candidate.id === request.command);
+        (all = await this.definitions()).definitions.find((candidate) => candidate.id === request.command);
       if (!definition) {
-        // A proposal skipped for an error is "unknown" too: say why, rather than only that it is missing.
-        const skipped = (await this.definitions()).warnings.find((warning) => warning.includes(`${request.command}:`) || warning.includes(`"${request.command}"`));
-        // In Restricted Mode the proposals file is not read at all: say that it may be a hidden proposal.
-        const restricted = this.ports.isWorkspaceTrusted() ? '' : ' (in Restricted Mode, commands proposed by this workspace are hidden until you trust it)';
-        const why = skipped && this.ports.isWorkspaceTrusted() ? ` (${skipped})` : restricted;
+        // A proposal skipped for an error is "unknown" too: say why, rather than only that it is missing. In
+        // Restricted Mode the proposals file is not read at all: say that it may be a hidden proposal.
+        const skipped = all?.warnings.find((warning) => warning.includes(`${request.command}:`) || warning.includes(`"${request.command}"`));
+        const why = !this.ports.isWorkspaceTrusted()
+          ? ' (in Restricted Mode, commands proposed by this workspace are hidden until you trust it)'
+          : skipped
+            ? ` (${skipped})`
+            : '';
         throw new RefusalError('unknown-command', `"${request.command}" is not a host command defined on this host${why}`, 'refused-unknown', request.command);
       }
       const params = validateParams(parameterSpecs(definition), request.params);

@@ -19,13 +19,13 @@ export function cliFolderName(user: string, workspaceKey: string): string {
   return `host-commands-${user.replace(/[^A-Za-z0-9_.-]/g, '_')}-${hash}`;
 }
 
-/** `host-command --list`: a row per command in aligned columns, every value escaped so that none can disguise the others. */
 /** "name=" when required; "[name=default]" or "[name=]" when it may be left out. */
 function parameterUsage(parameter: CommandSummary['parameters'][number]): string {
   const usage = `${escapeForDisplay(parameter.name)}=${parameter.default === undefined ? '' : displayArgument(parameter.default)}`;
   return parameter.required ? usage : `[${usage}]`;
 }
 
+/** `host-command --list`: a row per command in aligned columns, every value escaped so that none can disguise the others. */
 export function formatCommandList(commands: readonly CommandSummary[]): string {
   const rows = commands.map((command) => [
     escapeForDisplay(command.id),

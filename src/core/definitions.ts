@@ -134,6 +134,9 @@ export function loadProposedDefinitions(text: string, fileLabel = PROPOSALS_FILE
   return { definitions, warnings };
 }
 
+/** A ${…} variable in a template; the name is the first group. Global: use with replace or matchAll. */
+export const VARIABLE_PATTERN = /\$\{([^}]*)\}/g;
+
 /** The variables a definition may use besides ${param:NAME}; resolve.ts gives each its value. */
 export const KNOWN_VARIABLES: readonly string[] = ['workspaceFolder', 'containerWorkspaceFolder', 'workspaceFolderBasename', 'userHome', 'pathSeparator'];
 
@@ -151,7 +154,7 @@ export function definitionProblems(definition: Omit<CommandDefinition, 'id' | 'o
     ...Object.entries(definition.env).map(([name, value]): [string, string] => [`env.${name}`, value]),
   ];
   for (const [where, template] of templates) {
-    for (const [, name] of template.matchAll(/\$\{([^}]*)\}/g)) {
+    for (const [, name] of template.matchAll(VARIABLE_PATTERN)) {
       if (name!.startsWith('param:')) {
         const param = name!.slice('param:'.length);
         if (!Object.hasOwn(definition.parameters, param)) problems.push(`${where}: \${${name}} names no declared parameter`);

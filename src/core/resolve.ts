@@ -2,7 +2,7 @@
 // the absolute program, every argv element, the working directory and the environment additions.
 // What the prompt shows is this object, and what runs is this object.
 import path from 'node:path';
-import type { CommandDefinition } from './definitions';
+import { VARIABLE_PATTERN, type CommandDefinition } from './definitions';
 import { refusedEnvironmentName } from './environmentPolicy';
 import type { ParamValues } from './parameters';
 import type { FolderMapping } from './pathMapping';
@@ -51,11 +51,9 @@ export type ResolveResult = { ok: true; command: ResolvedCommand } | { ok: false
 
 class ResolveError extends Error {}
 
-const VARIABLE = /\$\{([^}]*)\}/g;
-
 /** Expands ${…} variables in one string. Unknown variables are an error, not left as literal text. */
 function expand(template: string, definition: CommandDefinition, params: ParamValues, host: HostFacts, where: string): string {
-  return template.replace(VARIABLE, (_match, name: string) => {
+  return template.replace(VARIABLE_PATTERN, (_match, name: string) => {
     if (name.startsWith('param:')) {
       const param = name.slice('param:'.length);
       if (!Object.hasOwn(definition.parameters, param)) throw new ResolveError(`${where}: \${${name}} names no declared parameter`);

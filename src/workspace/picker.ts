@@ -30,18 +30,23 @@ function showNewWarnings(warnings: readonly string[]): void {
   shownWarnings = current;
 }
 
+/** The bridge's list of commands, or undefined after telling the user why there is none. */
+async function listOrSayWhyNot(client: BridgeClient, source: RequestSource): Promise<Awaited<ReturnType<BridgeClient['list']>> | undefined> {
+  try {
+    return await client.list(source);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Host Commands: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 /**
  * Runs one command by id as if picked: asks for its parameters, then runs it. For the "Run It" button after a
  * command is added; an id the bridge does not list is said so.
  */
 export async function runListedCommand(client: BridgeClient, id: string, source: RequestSource, onChange?: RunListener): Promise<RunResult | undefined> {
-  let listed;
-  try {
-    listed = await client.list(source);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Host Commands: ${(error as Error).message}`);
-    return undefined;
-  }
+  const listed = await listOrSayWhyNot(client, source);
+  if (!listed) return undefined;
   const command = listed.commands.find((candidate) => candidate.id === id);
   if (!command) {
     void vscode.window.showErrorMessage(`Host Commands: there is no host command "${escapeForDisplay(id)}" (anymore).`);
@@ -51,13 +56,8 @@ export async function runListedCommand(client: BridgeClient, id: string, source:
 }
 
 export async function pickAndRun(client: BridgeClient, source: RequestSource, onChange?: RunListener): Promise<RunResult | undefined> {
-  let listed;
-  try {
-    listed = await client.list(source);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Host Commands: ${(error as Error).message}`);
-    return undefined;
-  }
+  const listed = await listOrSayWhyNot(client, source);
+  if (!listed) return undefined;
   showNewWarnings(listed.warnings);
 
   const items: CommandItem[] = [];
