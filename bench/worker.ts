@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { createBenchBridge, runThroughBridge, type BenchBridge } from './lib/bridge';
 import { collectGarbage, MiB, PeakRss, type MemoryFigures } from './lib/stats';
 import { DEFAULT_LIMITS, type BridgeLimits } from '../src/core/bridgeService';
-import { CONFIRMED_DEFINITIONS_FILE, definitionFingerprint, ledgerFileContent } from '../src/core/confirmedDefinitions';
+import { CONFIRMED_DEFINITIONS_FILE, confirmedLedgerContent } from '../src/core/confirmedDefinitions';
 import { loadTrustedDefinitions } from '../src/core/definitions';
 import { OutputRelay } from '../src/core/outputRelay';
 import { startProcess } from '../src/core/processRunner';
@@ -282,7 +282,7 @@ function httpServer(): Promise<unknown> {
 
 async function confirmedLedger({ commands }: { commands: Record<string, unknown> }): Promise<unknown> {
   const { definitions } = loadTrustedDefinitions(commands);
-  return { file: CONFIRMED_DEFINITIONS_FILE, content: ledgerFileContent(definitions.map((definition) => [definition.id, definitionFingerprint(definition)])) };
+  return { file: CONFIRMED_DEFINITIONS_FILE, content: confirmedLedgerContent(definitions) };
 }
 
 // ---- main ----------------------------------------------------------------------------------------------

@@ -41,6 +41,11 @@ export function ledgerFileContent(fingerprints: Iterable<[string, string]>): str
   return `${JSON.stringify({ v: FILE_VERSION, commands: Object.fromEntries(fingerprints) }, null, 2)}\n`;
 }
 
+/** The file as it is once the user has confirmed each of these definitions (for setting up a profile). */
+export function confirmedLedgerContent(definitions: readonly CommandDefinition[]): string {
+  return ledgerFileContent(definitions.map((definition) => [definition.id, definitionFingerprint(definition)]));
+}
+
 /**
  * The ledger as a small JSON file: `{ "v": 1, "commands": { "<id>": "<fingerprint>" } }`. Several windows (each its
  * own bridge) share it: each reads it again when it changed on disk, and each write merges into what is there.

@@ -9,7 +9,7 @@ import Mocha from 'mocha';
 import type { Page } from 'playwright-core';
 import * as wb from '../../../scripts/lib/workbench.mjs';
 import { cliFolderName } from '../../../src/core/cliProtocol';
-import { CONFIRMED_DEFINITIONS_FILE, definitionFingerprint, ledgerFileContent } from '../../../src/core/confirmedDefinitions';
+import { CONFIRMED_DEFINITIONS_FILE, confirmedLedgerContent } from '../../../src/core/confirmedDefinitions';
 import { loadTrustedDefinitions } from '../../../src/core/definitions';
 import { currentUser } from '../../../src/workspace/cliFolder';
 import type { InhostResults } from '../../harness-extension/src/extension';
@@ -161,7 +161,7 @@ export class Session {
     const userFiles: Record<string, string> = {};
     if (options.commands && (options.commandsConfirmed ?? true)) {
       const { definitions } = loadTrustedDefinitions(options.commands);
-      userFiles[path.join('User', 'globalStorage', BRIDGE_ID, CONFIRMED_DEFINITIONS_FILE)] = ledgerFileContent(definitions.map((d) => [d.id, definitionFingerprint(d)]));
+      userFiles[path.join('User', 'globalStorage', BRIDGE_ID, CONFIRMED_DEFINITIONS_FILE)] = confirmedLedgerContent(definitions);
     }
 
     const workbench = await wb.startWorkbench({
